@@ -1,0 +1,60 @@
+#!/bin/sh
+# check.sh: every test suite of xenbench, each counted, then one line
+# "N passed, N failed".  Suites: meson (unit, cli, integration on real Xen
+# traces), the same under ASan+UBSan, valgrind on the example run, and 60 s of
+# libFuzzer on the decoder.  Run from the top of the checkout after `make`.
+set -u
+passed=0 failed=0
+FUZZ_SECONDS=${FUZZ_SECONDS:-60}
+
+step() {  # step NAME CMD...: one counted check
+    name=$1; shift
+    if "$@"; then passed=$((passed + 1)); echo "check.sh: PASS $name"
+    else failed=$((failed + 1)); echo "check.sh: FAIL $name"; fi
+}
+
+# meson_suite DIR: run its tests, count each meson test from testlog.json
+meson_suite() {
+    dir=$1
+    meson test -C "$dir" --print-errorlogs --num-processes 2
+    log="$dir/meson-logs/testlog.json"
+    if [ ! -f "$log" ]; then failed=$((failed + 1)); return; fi
+    p=$(grep -c '"result": "OK"' "$log")
+    t=$(wc -l < "$log")
+    passed=$((passed + p)); failed=$((failed + t - p))
+    echo "check.sh: $dir: $p of $t meson tests passed"
+}
+
+echo "== meson tests (build/) =="
+meson_suite build
+
+echo "== meson tests under ASan+UBSan (build-asan/) =="
+if [ ! -f build-asan/build.ninja ]; then
+    meson setup build-asan -Db_sanitize=address,undefined -Db_lundef=false \
+        -Dc_args=-fno-sanitize-recover=all >/dev/null
+fi
+if ninja -C build-asan >/dev/null; then
+    ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
+        meson_suite build-asan
+else
+    failed=$((failed + 1)); echo "check.sh: FAIL build-asan"
+fi
+
+echo "== valgrind =="
+# vg_status WANT CMD...: CMD under valgrind exits WANT, with no memory errors
+vg_status() {
+    want=$1; shift
+    valgrind -q --error-exitcode=99 --leak-check=full \
+        --errors-for-leak-kinds=definite,indirect "$@" >/dev/null
+    [ $? -eq "$want" ]
+}
+step "valgrind: report of the example run (json, 1 s windows)" \
+    vg_status 0 build/xenbench report examples/credit2-2pcpu-3guests -f json -i 1
+step "valgrind: bad input exits 2 without leaks" \
+    vg_status 2 build/xenbench report --tsc-hz 1G README.md
+
+echo "== fuzz (${FUZZ_SECONDS} s) =="
+step "libFuzzer on the xentrace decoder" ./scripts/fuzz.sh "$FUZZ_SECONDS"
+
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
