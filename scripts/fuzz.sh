@@ -17,28 +17,27 @@ cd "$top"
 bdir=build-fuzz
 name=fuzz_xentrace
 
-# clang and its fuzzer runtime (Debian: clang, libclang-rt-14-dev).
-if ! command -v clang >/dev/null ||
-   [ -z "$(clang -print-file-name=libclang_rt.fuzzer-x86_64.a | grep /)" ] ||
+# meson, clang and its fuzzer runtime (libclang-rt-14-dev): scripts/deps.sh.
+if ! command -v meson >/dev/null || ! command -v clang >/dev/null ||
    [ ! -e "$(clang -print-file-name=libclang_rt.fuzzer-x86_64.a)" ]; then
-    if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
-        apt-get install -y clang libclang-rt-14-dev >/dev/null
-    else
-        echo "fuzz.sh: needs clang and libclang-rt-14-dev" >&2
-        exit 2
-    fi
+    scripts/deps.sh
 fi
-
-if [ ! -f "$bdir/build.ninja" ]; then
-    CC=clang meson setup "$bdir" -Dfuzz=true -Dintegration=false \
-        -Dbuildtype=debugoptimized -Db_sanitize=address,undefined \
-        -Db_lundef=false -Dc_args=-fsanitize=fuzzer-no-link >/dev/null
-fi
-ninja -C "$bdir" "tests/fuzz/$name" tests/fuzz/gen_seeds >/dev/null
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/xb-fuzz.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
 mkdir "$tmp/corpus" "$tmp/artifacts"
+
+if ! { [ -f "$bdir/build.ninja" ] ||
+       CC=clang meson setup "$bdir" -Dfuzz=true -Dintegration=false \
+           -Dbuildtype=debugoptimized -Db_sanitize=address,undefined \
+           -Db_lundef=false -Dc_args=-fsanitize=fuzzer-no-link; } \
+       >"$tmp/build.log" 2>&1 ||
+   ! ninja -C "$bdir" "tests/fuzz/$name" tests/fuzz/gen_seeds \
+       >>"$tmp/build.log" 2>&1; then
+    cat "$tmp/build.log" >&2
+    echo "fuzz: building $bdir failed" >&2
+    exit 1
+fi
 cp tests/fuzz/corpus/* "$tmp/corpus/"
 "$bdir/tests/fuzz/gen_seeds" "$tmp/corpus"
 

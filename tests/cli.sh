@@ -21,6 +21,12 @@ expect() {
 printf '\003\360\001\040\000\000\000\000\020\000\000\000\041\020\002\220' > "$tmp/cut.bin"
 printf 'hello, this is not a trace' > "$tmp/text.bin"
 : > "$tmp/empty.bin"
+# damaged files: CPU 5000; an event of no known class; a TSC stepping back
+printf '\003\360\001\040\210\023\000\000\000\000\000\000' > "$tmp/cpu.bin"
+printf '\003\360\001\040\000\000\000\000\004\000\000\000\043\361\000\001' > "$tmp/class.bin"
+printf '\003\360\001\040\000\000\000\000\040\000\000\000' > "$tmp/tsc.bin"
+printf '\021\020\002\220\000\000\000\020\000\000\000\000\000\000\001\000' >> "$tmp/tsc.bin"
+printf '\021\020\002\220\001\000\000\000\000\000\000\000\000\000\001\000' >> "$tmp/tsc.bin"
 
 expect "help" 0 "Commands:" -- "$xb" --help
 expect "report --help names every option" 0 "--interval" -- "$xb" report --help
@@ -36,6 +42,9 @@ expect "bad format" 2 "not one of table, csv, json" -- "$xb" report -f xml "$tmp
 expect "missing rate" 2 "give it with --tsc-hz" -- "$xb" report "$tmp/empty.bin"
 expect "empty file" 2 "byte offset 0: empty file" -- "$xb" report "$tmp/empty.bin" --tsc-hz 1G
 expect "not a trace" 2 "byte offset 0: not a xentrace file" -- "$xb" report --tsc-hz 1G "$tmp/text.bin"
+expect "CPU out of range" 2 "byte offset 4: window header names CPU 5000" -- "$xb" report --tsc-hz 1G "$tmp/cpu.bin"
+expect "unknown event class" 2 "byte offset 12: CPU 0: unknown event class" -- "$xb" report --tsc-hz 1G "$tmp/class.bin"
+expect "TSC backwards" 2 "byte offset 28: CPU 0: TSC steps back" -- "$xb" report --tsc-hz 1G "$tmp/tsc.bin"
 expect "missing file" 2 "nope.bin" -- "$xb" report --tsc-hz 1G "$tmp/nope.bin"
 expect "cut short warns" 0 "warning: .*byte offset 0" -- "$xb" report "$tmp/cut.bin" --tsc-hz 1G
 expect "cut short strict" 2 "strict" -- "$xb" report "$tmp/cut.bin" --tsc-hz 1G --strict

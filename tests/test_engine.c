@@ -210,6 +210,29 @@ static void switch_back_in(void **state)
     assert_int_equal(acc(&s, 0, 1, 0, 0)->execs, 2);
 }
 
+/* A first record that has a vCPU leave running on a pCPU: it ran there since
+ * that pCPU's records began (a switch there would have been recorded). */
+static void first_record_leaving_running(void **state)
+{
+    (void)state;
+    struct seen s = { 0 };
+    struct xb_engine *e = xb_engine_new(2, 0, capture, &s);
+    xb_engine_pcpu_start(e, 0, 0);
+    xb_engine_pcpu_start(e, 1, 50);
+    xb_engine_transition(e, 0, 0, IDLE, 0, Q, R, -1);
+    xb_engine_transition(e, 300, 1, 4, 0, R, Q, -1);
+    xb_engine_transition(e, 300, 1, IDLE, 1, Q, R, -1);
+    /* a first record leaving runnable says nothing of the time before */
+    xb_engine_transition(e, 400, 0, 5, 0, Q, B, -1);
+    xb_engine_finish(e, 1000);
+    xb_engine_free(e);
+    assert_int_equal(acc(&s, 0, 4, 0, 1)->ns[R], 300 - 50);
+    assert_int_equal(acc(&s, 0, 4, 0, 2)->ns[U], 50);
+    assert_int_equal(acc(&s, 0, 4, 0, 1)->ns[Q], 700);
+    assert_int_equal(s.w[0].pcpu_unknown[1], 50);
+    assert_int_equal(acc(&s, 0, 5, 0, 2)->ns[U], 400);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -219,6 +242,7 @@ int main(void)
         cmocka_unit_test(lost_gap),
         cmocka_unit_test(domain_churn),
         cmocka_unit_test(switch_back_in),
+        cmocka_unit_test(first_record_leaving_running),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

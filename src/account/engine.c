@@ -505,7 +505,9 @@ int xb_engine_lost(struct xb_engine *e, uint64_t t, unsigned pcpu,
 
 int xb_engine_finish(struct xb_engine *e, uint64_t t_end)
 {
-    int rc = xb_engine_advance(e, t_end);
+    /* Close the windows that end before t_end; the one ending at t_end is
+     * the final one. */
+    int rc = t_end ? xb_engine_advance(e, t_end - 1) : 0;
     if (rc)
         return rc;
     for (unsigned i = 0; i < e->ndom; i++) {

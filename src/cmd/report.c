@@ -22,7 +22,7 @@ void xb_cmd_report_usage(FILE *out)
 "                        Required for a bare FILE; a run folder's manifest\n"
 "                        has it.\n"
 "  -i, --interval=SECS   one table per window of SECS seconds (0.5, 250ms);\n"
-"                        default: the whole recording as one window\n"
+"                        default (or 0): the whole recording as one window\n"
 "  -v, --vcpu            rows per vCPU (dDvV) under each domain\n"
 "      --idle            add the idle domain (32767) rows after the total\n"
 "      --execs           add rows: switch-ins and mean ms run per switch-in\n"

@@ -26,8 +26,13 @@ int xb_rundir_load(const char *dir, struct xb_manifest *m,
         goto out;
     }
     json_t *src = json_object_get(root, "source");
+    if (src && !json_is_string(src)) {
+        rc = xb_err_set(err, -XB_EINPUT, "%s: field \"source\": expected a "
+                        "string such as \"xen\"", path);
+        goto out;
+    }
     snprintf(m->source, sizeof m->source, "%s",
-             json_is_string(src) ? json_string_value(src) : "xen");
+             src ? json_string_value(src) : "xen");
     if (strcmp(m->source, "xen") != 0) {
         rc = xb_err_set(err, -XB_EINPUT, "%s: field \"source\": \"%s\" runs "
                         "cannot be analysed by this version (only \"xen\")",

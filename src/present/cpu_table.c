@@ -83,7 +83,7 @@ static int table_window(const struct xb_window *w, const struct xb_run_info *inf
 
     if (pr->nwindows++)
         fputc('\n', out);
-    if (w->index > 0 || w->t_end_ns - w->t_start_ns < info->span_ns)
+    if (w->index > 0 || !w->final)
         fprintf(out, "window %u: %.6f .. %.6f s\n", w->index,
                 w->t_start_ns / 1e9, w->t_end_ns / 1e9);
     fputs("=== CPU ===", out);
@@ -134,9 +134,9 @@ static int table_window(const struct xb_window *w, const struct xb_run_info *inf
                 xb_names_show(info->names, d->domid, buf, sizeof buf));
     }
     fputc('\n', out);
-    uint64_t unk = 0;
+    bool unk = false;
     for (unsigned p = 0; p < n; p++)
-        unk += w->pcpu_unknown_ns[p];
+        unk |= xb_pct(w->pcpu_unknown_ns[p], w) >= 0.05;
     if (unk) {
         fputs("pCPU time unknown (%):", out);
         for (unsigned p = 0; p < n; p++)

@@ -129,9 +129,8 @@ static int csv_window(const struct xb_window *w, const struct xb_run_info *info,
 
 static int csv_end(const struct xb_run_info *info, void *ctx)
 {
+    (void)info;
     struct xb_present *pr = ctx;
-    if (info->warning)
-        fprintf(stderr, "xenbench: warning: %s\n", info->warning);
     return fflush(pr->out) || ferror(pr->out) ? 1 : 0;
 }
 

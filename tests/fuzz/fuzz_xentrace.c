@@ -49,7 +49,7 @@ static int on_window(const struct xb_window *w, void *ctx)
     if (w->index != c->windows || w->t_start_ns != c->next_start)
         broken(w, "windows not contiguous", w->index, c->windows, c->next_start);
     if (c->interval ? len > c->interval : c->windows > 0)
-        broken(w, "window longer than the interval", 0, 0, len);
+        broken(w, "window too long (or a 2nd one with no interval)", 0, 0, len);
     if (w->npcpu > XB_XT_MAX_CPUS)
         broken(w, "too many pCPUs", w->npcpu, 0, 0);
     c->windows++;
