@@ -25,7 +25,8 @@ static inline uint64_t xb_tsc_to_ns(const struct xb_tsc_clock *c, uint64_t tsc)
 {
     if (tsc <= c->tsc0)
         return 0;
-    return (uint64_t)((unsigned __int128)(tsc - c->tsc0) * 1000000000u / c->hz);
+    unsigned __int128 ns = (unsigned __int128)(tsc - c->tsc0) * 1000000000u / c->hz;
+    return ns > UINT64_MAX ? UINT64_MAX : (uint64_t)ns;
 }
 
 /* Feed one record.  Returns 0, or what the engine returned. */

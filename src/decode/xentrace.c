@@ -18,6 +18,7 @@
 
 #define CPU_CHANGE_HDR (TRC_TRACE_CPU_CHANGE | (2u << TRACE_EXTRA_SHIFT))
 #define WINDOW_HDR_SIZE 12
+#define RELEASE_STEP (4u << 20)   /* give mapped pages back in these steps */
 
 struct cursor {
     const uint8_t *p, *end;   /* rest of the current window */
@@ -34,7 +35,9 @@ struct cursor {
 struct xb_xtrace {
     const uint8_t *base;
     size_t size, valid_end;   /* windows checked up to valid_end */
-    bool mapped;
+    bool mapped;              /* base is our mmap: pages may be given back */
+    size_t released;          /* mapped pages below this were given back */
+    unsigned calls;           /* next() calls, to release() now and then */
     char name[300];
     unsigned ncpu;
     struct cursor *cur;
@@ -117,6 +120,16 @@ static int scan(struct xb_xtrace *t, struct xb_err *err)
             break;
         }
         pos += WINDOW_HDR_SIZE + wsize;
+        if (t->mapped && pos - t->released >= RELEASE_STEP) {
+            size_t low = pos - pos % RELEASE_STEP;
+            madvise((void *)(t->base + t->released), low - t->released,
+                    MADV_DONTNEED);
+            t->released = low;
+        }
+    }
+    if (t->mapped) {          /* the scan touched every window: give back */
+        madvise((void *)t->base, t->size, MADV_DONTNEED);
+        t->released = 0;
     }
     t->valid_end = pos;
     t->ncpu = any ? maxcpu + 1 : 0;
@@ -135,8 +148,8 @@ static int setup(struct xb_xtrace *t, struct xb_err *err)
     return 0;
 }
 
-int xb_xtrace_open_mem(struct xb_xtrace **out, const void *buf, size_t len,
-                       const char *name, struct xb_err *err)
+static int open_buf(struct xb_xtrace **out, const void *buf, size_t len,
+                    bool mapped, const char *name, struct xb_err *err)
 {
     struct xb_xtrace *t = calloc(1, sizeof *t);
     if (!t)
@@ -144,13 +157,21 @@ int xb_xtrace_open_mem(struct xb_xtrace **out, const void *buf, size_t len,
     snprintf(t->name, sizeof t->name, "%s", name ? name : "trace");
     t->base = buf;
     t->size = len;
+    t->mapped = mapped;
     int rc = setup(t, err);
     if (rc) {
+        t->mapped = false;    /* the caller unmaps */
         xb_xtrace_close(t);
         return rc;
     }
     *out = t;
     return 0;
+}
+
+int xb_xtrace_open_mem(struct xb_xtrace **out, const void *buf, size_t len,
+                       const char *name, struct xb_err *err)
+{
+    return open_buf(out, buf, len, false, name, err);
 }
 
 int xb_xtrace_open(struct xb_xtrace **out, const char *path, struct xb_err *err)
@@ -176,14 +197,10 @@ int xb_xtrace_open(struct xb_xtrace **out, const char *path, struct xb_err *err)
         madvise((void *)map, (size_t)st.st_size, MADV_SEQUENTIAL);
     }
     close(fd);
-    int rc = xb_xtrace_open_mem(out, map, (size_t)st.st_size, path, err);
-    if (rc) {
-        if (map)
-            munmap((void *)map, (size_t)st.st_size);
-        return rc;
-    }
-    (*out)->mapped = map != NULL;
-    return 0;
+    int rc = open_buf(out, map, (size_t)st.st_size, map != NULL, path, err);
+    if (rc && map)
+        munmap((void *)map, (size_t)st.st_size);
+    return rc;
 }
 
 void xb_xtrace_close(struct xb_xtrace *t)
@@ -342,8 +359,27 @@ static int fill(struct xb_xtrace *t, struct cursor *c, unsigned cpu,
     }
 }
 
+/* Give back the mapped pages every cursor has walked past, so memory stays
+ * flat however large the file (MADV_DONTNEED re-reads them from the file if
+ * touched again; only done on our own mapping). */
+static void release(struct xb_xtrace *t)
+{
+    size_t low = t->valid_end;
+    for (unsigned i = 0; i < t->ncpu; i++)
+        if (!t->cur[i].done && (size_t)(t->cur[i].p - t->base) < low)
+            low = (size_t)(t->cur[i].p - t->base);
+    low -= low % RELEASE_STEP;
+    if (low > t->released) {
+        madvise((void *)(t->base + t->released), low - t->released,
+                MADV_DONTNEED);
+        t->released = low;
+    }
+}
+
 int xb_xtrace_next(struct xb_xtrace *t, struct xb_xrec *rec, struct xb_err *err)
 {
+    if (t->mapped && t->started && (++t->calls & 0xfff) == 0)
+        release(t);
     if (!t->started) {
         for (unsigned i = 0; i < t->ncpu; i++) {
             t->cur[i].scan = 0;

@@ -116,8 +116,13 @@ static uint64_t pass(const uint8_t *data, size_t size, xb_xt_filter want,
     bool first = true;
     int rc = 0;
     while (xb_xtrace_next(t, &r, &err) == 1) {
-        if (first) {
+        if (first) {          /* as the pipeline does */
             clk.tsc0 = xb_xtrace_first_tsc(t);
+            for (unsigned i = 0; i < ncpu; i++) {
+                uint64_t tsc;
+                if (xb_xtrace_cpu_first_tsc(t, i, &tsc))
+                    xb_engine_pcpu_start(e, i, xb_tsc_to_ns(&clk, tsc));
+            }
             first = false;
         }
         if (r.cpu >= ncpu || r.nextra > 7 || r.offset >= size || r.tsc < prev_tsc ||
