@@ -22,6 +22,8 @@ printf '\003\360\001\040\000\000\000\000\020\000\000\000\041\020\002\220' > "$tm
 printf 'hello, this is not a trace' > "$tmp/text.bin"
 : > "$tmp/empty.bin"
 # damaged files: CPU 5000; an event of no known class; a TSC stepping back
+# a second window whose header is not a CPU_CHANGE record
+printf '\003\360\001\040\000\000\000\000\000\000\000\000\001\002\003\004\000\000\000\000\000\000\000\000' > "$tmp/window.bin"
 printf '\003\360\001\040\210\023\000\000\000\000\000\000' > "$tmp/cpu.bin"
 printf '\003\360\001\040\000\000\000\000\004\000\000\000\043\361\000\001' > "$tmp/class.bin"
 printf '\003\360\001\040\000\000\000\000\040\000\000\000' > "$tmp/tsc.bin"
@@ -42,6 +44,7 @@ expect "bad format" 2 "not one of table, csv, json" -- "$xb" report -f xml "$tmp
 expect "missing rate" 2 "give it with --tsc-hz" -- "$xb" report "$tmp/empty.bin"
 expect "empty file" 2 "byte offset 0: empty file" -- "$xb" report "$tmp/empty.bin" --tsc-hz 1G
 expect "not a trace" 2 "byte offset 0: not a xentrace file" -- "$xb" report --tsc-hz 1G "$tmp/text.bin"
+expect "window header not CPU_CHANGE" 2 "byte offset 12: expected a CPU_CHANGE window header 0x2001f003, found 0x04030201" -- "$xb" report --tsc-hz 1G "$tmp/window.bin"
 expect "CPU out of range" 2 "byte offset 4: window header names CPU 5000" -- "$xb" report --tsc-hz 1G "$tmp/cpu.bin"
 expect "unknown event class" 2 "byte offset 12: CPU 0: unknown event class" -- "$xb" report --tsc-hz 1G "$tmp/class.bin"
 expect "TSC backwards" 2 "byte offset 28: CPU 0: TSC steps back" -- "$xb" report --tsc-hz 1G "$tmp/tsc.bin"
