@@ -17,12 +17,14 @@
 #include <string.h>
 #include <unistd.h>
 
-#define CPU_CHANGE 0x2001f003u
-#define LOST_RECORDS 0x0001f001u
-#define RUNSTATE_CHANGE 0x00021001u  /* old state in bits 8-11, new in 4-7 */
-#define RUNSTATE_MASK 0x0ffff00fu
-#define RUNNING 0u
-#define RUNNABLE 1u
+#include <xen/trace.h>
+#include <xen/vcpu.h>
+
+/* Event ids and runstates come from Xen's public headers (libxen-dev). */
+#define CPU_CHANGE (TRC_TRACE_CPU_CHANGE | 2u << TRACE_EXTRA_SHIFT)
+#define RUNSTATE_MASK 0x0ffff00fu    /* old state in bits 8-11, new in 4-7 */
+#define RUNNING RUNSTATE_running
+#define RUNNABLE RUNSTATE_runnable
 #define GAP 1000000u                 /* ticks between two copies */
 #define MAX_VCPUS 1024
 #define MAX_CPUS 256
@@ -101,7 +103,10 @@ static void note_runstate(uint32_t event, uint32_t id, uint64_t tsc,
 static void seam_add(unsigned cpu, uint32_t id, unsigned from, unsigned to)
 {
     seam[nseam++] = (struct seam_rec){
-        cpu, 0x80000000u | 1u << 28 | RUNSTATE_CHANGE | from << 8 | to << 4, id
+        cpu,
+        (uint32_t)TRC_HD_CYCLE_FLAG | 1u << TRACE_EXTRA_SHIFT |
+            TRC_SCHED_RUNSTATE_CHANGE | from << 8 | to << 4,
+        id
     };
 }
 
@@ -113,7 +118,7 @@ static void plan_seam(void)
     for (unsigned i = 0; i < nvcpu; i++) {
         struct vcpu *v = &vcpus[i];
         cur[i] = v->new1;
-        if (v->new1 > 3 || v->old0 > 3)
+        if (v->new1 > RUNSTATE_offline || v->old0 > RUNSTATE_offline)
             continue;
         if (v->new1 == RUNNING && !(v->old0 == RUNNING && v->cpu0 == v->cpu1)) {
             cur[i] = v->old0 == RUNNING ? RUNNABLE : v->old0;
@@ -122,14 +127,14 @@ static void plan_seam(void)
     }
     for (unsigned i = 0; i < nvcpu; i++) {
         struct vcpu *v = &vcpus[i];
-        if (v->old0 <= 3 && v->old0 != RUNNING && cur[i] != v->old0) {
+        if (v->old0 <= RUNSTATE_offline && v->old0 != RUNNING && cur[i] != v->old0) {
             seam_add(v->cpu1, v->id, cur[i], v->old0);
             cur[i] = v->old0;
         }
     }
     for (unsigned i = 0; i < nvcpu; i++) {
         struct vcpu *v = &vcpus[i];
-        if (v->old0 != RUNNING || cur[i] == RUNNING || cur[i] > 3)
+        if (v->old0 != RUNNING || cur[i] == RUNNING || cur[i] > RUNSTATE_offline)
             continue;
         if (cur[i] != RUNNABLE)
             seam_add(v->cpu1, v->id, cur[i], RUNNABLE);
@@ -178,8 +183,8 @@ int main(int argc, char **argv)
         unsigned cpu = rd32(buf + pos + 4);
         size_t p = pos + 12, end = p + rd32(buf + pos + 8);
         while (p < end) {
-            uint32_t hdr = rd32(buf + p), event = hdr & 0x0fffffffu;
-            size_t nx = (hdr >> 28) & 7, tsc = hdr >> 31;
+            uint32_t hdr = rd32(buf + p), event = TRC_HD_TO_EVENT(hdr);
+            size_t nx = TRC_HD_EXTRA(hdr), tsc = TRC_HD_INCLUDES_CYCLE_COUNT(hdr);
             size_t rs = 4 + 8 * tsc + 4 * nx;
             if (rs > end - p)
                 die("record runs past its window", 0);
@@ -192,10 +197,10 @@ int main(int argc, char **argv)
                 lo = t < lo ? t : lo;
                 hi = t > hi ? t : hi;
                 at[n++] = p + 4;
-                if ((event & RUNSTATE_MASK) == RUNSTATE_CHANGE && nx >= 1)
+                if ((event & RUNSTATE_MASK) == TRC_SCHED_RUNSTATE_CHANGE && nx >= 1)
                     note_runstate(event, rd32(buf + p + 12), t, cpu);
             }
-            if (event == LOST_RECORDS && nx >= 4)
+            if (event == TRC_LOST_RECORDS && nx >= 4)
                 at[n++] = p + 4 + 8 * tsc + 8;
             p += rs;
         }

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 
 #include "account/engine.h"
+#include "check_window.h"
 #include "decode/xen_sched.h"
 #include "decode/xentrace.h"
 
@@ -26,7 +27,6 @@ struct check {
     unsigned windows;
     uint64_t next_start;       /* t_start_ns the next window must have */
     uint64_t digest;           /* something computed from every accumulator */
-    uint64_t run[XB_XT_MAX_CPUS];
 };
 
 static void broken(const struct xb_window *w, const char *what, unsigned a,
@@ -56,8 +56,8 @@ static int on_window(const struct xb_window *w, void *ctx)
     c->next_start = w->t_end_ns;
     c->digest += w->mismatches;
 
-    for (unsigned p = 0; p < w->npcpu; p++)
-        c->run[p] = w->pcpu_unknown_ns[p];
+    if (xb_check_conservation(w))
+        broken(w, "conservation (see above)", 0, 0, 0);
     for (unsigned i = 0; i < w->ndomain; i++) {
         const struct xb_domain_acc *d = &w->domains[i];
         if (i > 0 && (d[-1].domid > d->domid ||
@@ -67,25 +67,12 @@ static int on_window(const struct xb_window *w, void *ctx)
             const struct xb_vcpu_acc *v = &d->vcpus[k];
             if (k > 0 && v[-1].vcpu >= v->vcpu)
                 broken(w, "vCPUs not sorted", d->domid, v->vcpu, 0);
-            uint64_t sum = 0;
-            for (unsigned p = 0; p <= w->npcpu; p++) {
-                for (unsigned s = 0; s < XB_NSTATES; s++)
-                    sum += v->pcpu[p].ns[s];
+            for (unsigned p = 0; p <= w->npcpu; p++)
                 c->digest += v->pcpu[p].execs;
-                if (p < w->npcpu)
-                    c->run[p] += v->pcpu[p].ns[XB_RUNNING];
-            }
-            if (sum != len)
-                broken(w, "vCPU (domid, vcpu) states do not add up to the "
-                       "window", d->domid, v->vcpu, sum);
             if (w->final && (unsigned)v->final_state >= XB_NSTATES)
                 broken(w, "bad final state", d->domid, v->vcpu, v->final_state);
         }
     }
-    for (unsigned p = 0; p < w->npcpu; p++)
-        if (c->run[p] != len)
-            broken(w, "pCPU running + unknown does not add up to the window",
-                   p, 0, c->run[p]);
     return c->windows >= MAX_WINDOWS;   /* stop a runaway engine */
 }
 
