@@ -4,9 +4,13 @@
 set -eu
 PKGS="build-essential meson ninja-build pkg-config
 libxen-dev xen-utils-common
-libjansson-dev libcmocka-dev
+libjansson-dev libcmocka-dev libsqlite3-dev libcsv-dev
+libtracefs-dev libtraceevent-dev libncurses-dev
 clang libclang-rt-14-dev
-python3 valgrind time man-db groff-base"
+python3 valgrind time man-db groff-base
+libvirt-dev libvirt-daemon-system libvirt-clients libvirt-daemon-driver-qemu
+qemu-system-x86 busybox-static cpio
+libopenblas-dev liblapacke-dev stress-ng"
 
 missing=""
 for p in $PKGS; do
@@ -19,5 +23,13 @@ SUDO=""
 echo "deps.sh: installing:$missing"
 export DEBIAN_FRONTEND=noninteractive
 $SUDO apt-get update -qq
+# No daemon may start from a postinst (libvirt-daemon-system's would fail
+# where PID 1 is not systemd): tests start libvirtd themselves
+# (tests/kvm/libvirtd.sh).  policy-rc.d is put in place only if absent.
+if [ ! -e /usr/sbin/policy-rc.d ]; then
+    printf '#!/bin/sh\nexit 101\n' | $SUDO tee /usr/sbin/policy-rc.d >/dev/null
+    $SUDO chmod 755 /usr/sbin/policy-rc.d
+    trap '$SUDO rm -f /usr/sbin/policy-rc.d' EXIT
+fi
 # shellcheck disable=SC2086
 $SUDO apt-get install -y -qq --no-install-recommends $missing >/dev/null

@@ -17,6 +17,20 @@ static const struct command {
 } commands[] = {
     { "report", xb_cmd_report, xb_cmd_report_usage,
       "analyse a xentrace file or run folder: CPU table, CSV, JSON" },
+    { "record", xb_cmd_record, xb_cmd_record_usage,
+      "record scheduler events and counters into a run folder" },
+    { "top", xb_cmd_top, xb_cmd_top_usage,
+      "live view of every domain on this host (ncurses, or -b batch)" },
+    { "overhead", xb_cmd_overhead, xb_cmd_overhead_usage,
+      "LINPACK MFLOPS idle vs with record (or a command) running" },
+    { "bench", xb_cmd_bench, xb_cmd_bench_usage,
+      "run a scenario's loads in cgroups, record them, report" },
+    { "import", xb_cmd_import, xb_cmd_import_usage,
+      "add run folders to the history database (or a price list to a catalogue)" },
+    { "profile", xb_cmd_profile, xb_cmd_profile_usage,
+      "per-VM percentiles, coverage and contention over a look-back" },
+    { "plan", xb_cmd_plan, xb_cmd_plan_usage,
+      "cheapest cloud instance type per VM, with findings and totals" },
 };
 
 static void usage(FILE *out)

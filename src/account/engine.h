@@ -41,6 +41,9 @@ enum xb_state {
 };
 
 #define XB_IDLE_DOMID 0x7fffu
+/* vCPU indexes from here on are not vCPUs but a domain's other threads (a
+ * QEMU process's I/O threads and main loop): shown together as "emu". */
+#define XB_VCPU_EMU 1000u
 
 /* Time charged to one (vCPU, pCPU) in one window. */
 struct xb_acc {

@@ -9,6 +9,8 @@
 
 #include "decode/xen_sched.h"
 #include "decode/xentrace.h"
+#include "pipeline/counters_load.h"
+#include "pipeline/linux_run.h"
 #include "pipeline/rundir.h"
 
 struct run {
@@ -43,6 +45,7 @@ int xb_pipeline_run(const struct xb_input_opts *o, const struct xb_presenter *p,
     struct xb_xtrace *t = NULL;
     struct xb_engine *e = NULL;
     uint64_t *lost = NULL, *notices = NULL;
+    struct xb_counters *counters = NULL;
     struct xb_run_info info = { 0 };
     struct stat st;
     int rc;
@@ -58,6 +61,17 @@ int xb_pipeline_run(const struct xb_input_opts *o, const struct xb_presenter *p,
     }
     if (o->names_file && (rc = xb_names_load_xl_list(&names, o->names_file, err)))
         goto out;
+    if (strcmp(man.source, "linux") == 0) {
+        rc = xb_pipeline_linux(o, &man, &names, p, ctx, err);
+        goto out;
+    }
+    info.source = "xen";
+    info.host = man.host[0] ? man.host : NULL;
+    info.cpu_model = man.cpu_model[0] ? man.cpu_model : NULL;
+    info.cpu_mhz = man.cpu_mhz;
+    info.start_utc = man.start_utc[0] ? man.start_utc : NULL;
+    info.run_id = man.run_id[0] ? man.run_id : NULL;
+    info.missing = man.missing[0] ? man.missing : NULL;
 
     info.tsc_hz = o->tsc_hz ? o->tsc_hz : man.tsc_hz;
     info.tsc_hz_from = o->tsc_hz ? "--tsc-hz" : manifest_path;
@@ -101,6 +115,10 @@ int xb_pipeline_run(const struct xb_input_opts *o, const struct xb_presenter *p,
         if (first) {
             clk.tsc0 = xb_xtrace_first_tsc(t);
             info.first_tsc = clk.tsc0;
+            struct xb_timebase tb = { clk.tsc0, info.tsc_hz };
+            if ((rc = xb_counters_load_all(&man, &tb, &counters, err)))
+                break;
+            info.counters = counters;
             for (unsigned i = 0; i < info.npcpu; i++) {
                 uint64_t tsc;
                 if (xb_xtrace_cpu_first_tsc(t, i, &tsc))
@@ -139,5 +157,7 @@ out:
     free(lost);
     free(notices);
     xb_names_free(&names);
+    xb_manifest_free(&man);
+    xb_counters_free(counters);
     return rc;
 }

@@ -11,6 +11,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "account/counters.h"
 #include "account/engine.h"
 #include "model/names.h"
 #include "util/err.h"
@@ -24,6 +25,7 @@ struct xb_input_opts {
 };
 
 struct xb_run_info {
+    const char *source;        /* "xen" or "linux" */
     const char *trace_path;
     uint64_t tsc_hz;
     const char *tsc_hz_from;   /* "--tsc-hz" or the manifest's path */
@@ -35,6 +37,16 @@ struct xb_run_info {
     uint64_t span_ns;
     const char *warning;       /* file cut short, or NULL */
     const struct xb_names *names;
+    /* From the run folder's manifest, NULL/0 when absent (a bare file). */
+    const char *host;          /* host name */
+    const char *cpu_model;
+    double cpu_mhz;            /* nominal clock of the host's cores */
+    const char *start_utc;     /* ISO 8601 start of the recording */
+    const char *run_id;        /* manifest "run_id": unique per recording */
+    /* Sampled counters (disk, network, memory...) on the windows' clock,
+     * or NULL when the run has none.  See account/counters.h. */
+    const struct xb_counters *counters;
+    const char *missing;       /* sources absent at record time, with why */
 };
 
 struct xb_presenter {

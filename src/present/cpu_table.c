@@ -67,10 +67,20 @@ static void domain_block(struct xb_present *pr, const struct xb_window *w,
     domain_rows(pr, w, d, -1, label);
     if (!pr->vcpu)
         return;
+    bool emu = false;
     for (uint32_t k = 0; k < d->nvcpu; k++) {
+        if (d->vcpus[k].vcpu >= XB_VCPU_EMU) {
+            emu = true;
+            continue;
+        }
         char vl[64];
         snprintf(vl, sizeof vl, "d%sv%" PRIu32, label, d->vcpus[k].vcpu);
         domain_rows(pr, w, d, (int)k, vl);
+    }
+    if (emu) {                         /* a QEMU domain's other threads */
+        char vl[64];
+        snprintf(vl, sizeof vl, "d%semu", label);
+        domain_rows(pr, w, d, XB_K_EMU, vl);
     }
 }
 
@@ -146,6 +156,7 @@ static int table_window(const struct xb_window *w, const struct xb_run_info *inf
     if (w->mismatches)
         fprintf(out, "records contradicting the tracked state: %" PRIu64
                 " (their time is unknown)\n", w->mismatches);
+    xb_present_io_tables(out, w, info);
     return ferror(out) ? 1 : 0;
 }
 

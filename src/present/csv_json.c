@@ -111,6 +111,58 @@ static void rows(struct xb_present *pr, const struct xb_window *w,
     }
 }
 
+/* Disk rows of a window into the side buffer (printed at the end). */
+static int keep_io(struct xb_present *pr, const struct xb_window *w,
+                   const struct xb_run_info *info, bool json)
+{
+    if (!info->counters)
+        return 0;
+    if (!pr->iof && !(pr->iof = open_memstream(&pr->io, &pr->iolen)))
+        return 1;
+    char dom[48], buf[32];
+    for (unsigned i = 0; i < w->ndomain; i++) {
+        const struct xb_domain_acc *d = &w->domains[i];
+        struct xb_dom_io io;
+        if (!xb_present_dom_io(w, info, d, &io) || !io.disk)
+            continue;
+        xb_present_domlabel(d, dom, sizeof dom);
+        const char *name = xb_names_show(info->names, d->domid, buf, sizeof buf);
+        if (json) {
+            fprintf(pr->iof, "%s\n{\"t_start_s\": %.6f, \"t_end_s\": %.6f, "
+                    "\"domain\": ", pr->iolen || ftell(pr->iof) ? "," : "",
+                    w->t_start_ns / 1e9, w->t_end_ns / 1e9);
+            json_str(pr->iof, dom);
+            fputs(", \"name\": ", pr->iof);
+            json_str(pr->iof, name);
+            fprintf(pr->iof, ", \"read_mbps\": %.4f, \"write_mbps\": %.4f",
+                    io.read_mbps, io.write_mbps);
+            if (io.net)
+                fprintf(pr->iof, ", \"net_rx_mbps\": %.4f, \"net_tx_mbps\": %.4f",
+                        io.rx_mbps, io.tx_mbps);
+            if (io.mem)
+                fprintf(pr->iof, ", \"mem_mb\": %.1f", io.mem_mb);
+            fputc('}', pr->iof);
+        } else {
+            fprintf(pr->iof, "%.6f,%.6f,", w->t_start_ns / 1e9, w->t_end_ns / 1e9);
+            csv_str(pr->iof, dom);
+            fputc(',', pr->iof);
+            csv_str(pr->iof, name);
+            fprintf(pr->iof, ",%.4f,%.4f\n", io.read_mbps, io.write_mbps);
+        }
+    }
+    return ferror(pr->iof) ? 1 : 0;
+}
+
+/* Close the side buffer; its text (or "") stays in pr->io until freed. */
+static const char *io_text(struct xb_present *pr)
+{
+    if (pr->iof) {
+        fclose(pr->iof);
+        pr->iof = NULL;
+    }
+    return pr->io ? pr->io : "";
+}
+
 static int csv_begin(const struct xb_run_info *info, void *ctx)
 {
     (void)info;
@@ -124,13 +176,20 @@ static int csv_window(const struct xb_window *w, const struct xb_run_info *info,
 {
     struct xb_present *pr = ctx;
     rows(pr, w, info, emit_csv);
+    if (keep_io(pr, w, info, false))
+        return 1;
     return ferror(pr->out) ? 1 : 0;
 }
 
 static int csv_end(const struct xb_run_info *info, void *ctx)
 {
-    (void)info;
     struct xb_present *pr = ctx;
+    if (info->counters) {
+        fputs("\nt_start_s,t_end_s,domain,name,read_mbps,write_mbps\n", pr->out);
+        fputs(io_text(pr), pr->out);
+    }
+    free(pr->io);
+    pr->io = NULL;
     return fflush(pr->out) || ferror(pr->out) ? 1 : 0;
 }
 
@@ -213,7 +272,7 @@ static int json_window(const struct xb_window *w, const struct xb_run_info *info
 {
     struct xb_present *pr = ctx;
     rows(pr, w, info, emit_json);
-    if (json_keep_unknown(pr, w))
+    if (json_keep_unknown(pr, w) || keep_io(pr, w, info, true))
         return 1;
     if (w->final)
         json_final_states(pr, w);
@@ -243,6 +302,13 @@ static int json_end(const struct xb_run_info *info, void *ctx)
         json_str(out, info->warning);
     else
         fputs("null", out);
+    fputs(",\n\"source\": ", out);
+    json_str(out, info->source ? info->source : "xen");
+    fputs(",\n\"disk\": [", out);
+    fputs(io_text(pr), out);
+    fputs("\n]", out);
+    free(pr->io);
+    pr->io = NULL;
     fputs("\n}\n", out);
     return fflush(out) || ferror(out) ? 1 : 0;
 }

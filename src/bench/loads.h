@@ -1,0 +1,58 @@
+/* loads.h: the loads of a scenario's domains, each in its own cgroups.
+ *
+ * For each domain: creates <hier>/xenbench/<run>/<domain> in every cgroup
+ * hierarchy used here (v1 cpu, cpuacct, cpuset, blkio, and the v2 tree, where
+ * perf_event lives on a hybrid host; never memory: the caller's memory cgroup
+ * may be how its own supervisor tracks it), sets pinning (cpuset.cpus) and
+ * the write rate (blkio.throttle.write_bps_device), and starts the domain's
+ * stress-ng (or sleep) already inside them, in its own process group.
+ * xb_loads_stop kills every process left in those cgroups and removes them;
+ * it is safe to call on any path out, more than once.  A later start removes
+ * the cgroups of runs whose xenbench process is gone.
+ */
+#ifndef XB_LOADS_H
+#define XB_LOADS_H
+
+#include <limits.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+#include "bench/scenario.h"
+#include "util/err.h"
+
+struct xb_load {
+    const struct xb_scn_domain *d;
+    pid_t pid;                   /* process group leader; 0 when reaped */
+    int status;
+    char log[PATH_MAX + 80];
+};
+
+struct xb_loads {
+    const struct xb_scenario *s;
+    char run[32];                /* "bench-<pid>" */
+    char tmp[PATH_MAX];          /* logs and the disk stressors' files */
+    struct xb_load *l;
+    size_t n;
+};
+
+/* Start every domain's load; each runs for its duration plus extra_ns (the
+ * time before the recording starts).  On error, whatever was started is
+ * stopped and removed. */
+int xb_loads_start(struct xb_loads *L, const struct xb_scenario *s,
+                   uint64_t extra_ns, struct xb_err *err);
+
+/* The regex on cgroup paths (as `record --domains cgroup --match`) that
+ * selects exactly this run's domains: "^/xenbench/bench-123/". */
+void xb_loads_match(const struct xb_loads *L, char *buf, size_t len);
+
+/* 0 when every load still runs, else -XB_EINPUT naming the domain, its
+ * exit and the end of its log (e.g. stress-ng refused an option). */
+int xb_loads_check(struct xb_loads *L, struct xb_err *err);
+
+/* Stop the loads (SIGINT, then SIGTERM, then SIGKILL), remove the cgroups
+ * and the temporary folder; copy each load's log into logdir (if not NULL)
+ * as load-NAME.log. */
+void xb_loads_stop(struct xb_loads *L, const char *logdir);
+
+#endif

@@ -1,0 +1,54 @@
+/* xenstat_load.h: the xenstat samples file of a Xen run folder (written by
+ * source/xen/xenstat_sampler.c), and the domain identity rule both sides use.
+ *
+ * The file is JSON lines, one libxenstat reading per line, stamped with the
+ * TSC read in dom0 just before the reading (the clock of the trace):
+ *   {"tsc": N, "tsc_end": N, "mono_ns": N, "real_ns": N (CLOCK_REALTIME),
+ *    "domains": [{"id": 1, "uuid": "...", "name": "g-cpu", "state": "r",
+ *                 "cpu_ns": N, "mem_bytes": N, "max_mem_bytes": N,
+ *                 "vcpus": [{"id": 0, "online": 1, "ns": N}],
+ *                 "nets": [{"id": 0, "rx_bytes": N, "rx_packets": N,
+ *                           "rx_errs": N, "rx_drop": N, "tx_bytes": N,
+ *                           "tx_packets": N, "tx_errs": N, "tx_drop": N}],
+ *                 "vbds": [{"dev": N, "type": N, "oo_reqs": N,
+ *                           "rd_reqs": N, "wr_reqs": N, "rd_sects": N,
+ *                           "wr_sects": N}]}]}
+ * Values are libxenstat's, unaltered (network counters are dom0's view of
+ * the vif; VBD sectors are 512 bytes).
+ */
+#ifndef XB_XENSTAT_LOAD_H
+#define XB_XENSTAT_LOAD_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "account/counters.h"
+#include "util/err.h"
+
+/* Domain identity: a domid keeps its instance while its UUID stays the same
+ * and it is seen in every reading; a new UUID, or the domid coming back
+ * after a reading without it, is the next instance (a reuse of the domid),
+ * as the engine numbers a domid re-added after DOM_REM. */
+struct xb_domid_track {
+    char uuid[65536][37];
+    uint32_t instance[65536];
+    uint32_t seen_gen[65536];   /* reading number the domid was last seen in */
+    bool known[65536];
+    uint32_t gen;               /* number of the current reading, from 1 */
+};
+
+/* Start a new reading (call once per sample, before xb_domid_track_see). */
+void xb_domid_track_next(struct xb_domid_track *t);
+/* The instance of domid in the current reading; *is_new says whether this
+ * (domid, instance) was not seen before. */
+uint32_t xb_domid_track_see(struct xb_domid_track *t, uint32_t domid,
+                            const char *uuid, bool *is_new);
+
+/* Load PATH into c (see account/counters.h for the metric names).  Entities
+ * are xb_counters_domkey(domid, instance); also per vCPU "vcpu<N>_ns".  A
+ * last line without its newline (a recording cut short) is skipped.
+ * Errors name the file and line: -XB_EINPUT, or -ENOMEM. */
+int xb_xenstat_load(const char *path, const struct xb_timebase *tb,
+                    struct xb_counters *c, struct xb_err *err);
+
+#endif

@@ -1,0 +1,13 @@
+/* counters_load.h: every counters file of a run folder -> one series set. */
+#ifndef XB_COUNTERS_LOAD_H
+#define XB_COUNTERS_LOAD_H
+
+#include "account/counters.h"
+#include "pipeline/rundir.h"
+
+/* *out is NULL when the run lists no counters file.  An unknown format or a
+ * bad file is an error naming the file (and line). */
+int xb_counters_load_all(const struct xb_manifest *m, const struct xb_timebase *tb,
+                         struct xb_counters **out, struct xb_err *err);
+
+#endif

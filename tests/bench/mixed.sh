@@ -1,0 +1,96 @@
+#!/bin/sh
+# mixed.sh: acceptance of `xenbench bench examples/mixed.scn` (issue 5) on
+# the real kernel: runs the scenario, reads `xenbench report RUNDIR -f json`
+# and asserts what the loads imply:
+#   cpu domain (1 worker at 100 %, pinned to core 1): on core 1 it runs or
+#     waits runnable 100 % of the time (cpu + waited within 95..105), it is
+#     not on core 0 (< 5 %); cpu(%) alone is 100 when nothing else competes
+#     for core 1 (CI), and is printed;
+#   idle domain (sleep): cpu(%) < 2;
+#   io domain (direct writes throttled to 10 MiB/s): write MB/s > 0.
+# Needs root, tracefs and stress-ng; exits 77 (skipped) without them.
+# Usage: mixed.sh XENBENCH SCENARIO
+set -u
+XB=$1
+SCN=$2
+if [ "$(id -u)" -ne 0 ] || ! command -v stress-ng >/dev/null 2>&1; then
+    echo "SKIP: needs root and stress-ng"
+    exit 77
+fi
+TMP=$(mktemp -d)
+trap 'rm -rf "$TMP"' EXIT INT TERM
+RUN="$TMP/run"
+if ! "$XB" bench -q -o "$RUN" "$SCN" > "$TMP/table.txt" 2> "$TMP/err.txt"; then
+    echo "FAIL: xenbench bench exited non-zero:"
+    cat "$TMP/err.txt" "$TMP/table.txt"
+    exit 1
+fi
+cat "$TMP/table.txt"
+"$XB" report -f json "$RUN" > "$TMP/report.json" || { echo "FAIL: report"; exit 1; }
+if ls /sys/fs/cgroup/*/xenbench/bench-* >/dev/null 2>&1; then
+    echo "FAIL: cgroups left behind:"; ls -d /sys/fs/cgroup/*/xenbench/bench-*
+    exit 1
+fi
+python3 - "$TMP/report.json" "$RUN" <<'PY'
+import json, re, sys
+rep = json.load(open(sys.argv[1]))
+run = sys.argv[2]
+fails = []
+
+def rows(suffix, pcpu):
+    return [r for r in rep["rows"] if r["name"].endswith("/" + suffix)
+            and r["vcpu"] == "all" and r["pcpu"] == pcpu]
+
+def one(suffix, pcpu):
+    r = rows(suffix, pcpu)
+    if len(r) != 1:
+        fails.append("domain %s: %d rows for pcpu %s" % (suffix, len(r), pcpu))
+        return None
+    return r[0]
+
+cpu1, cpu0 = one("cpu", "1"), one("cpu", "0")
+if cpu1 and cpu0:
+    busy = cpu1["cpu_pct"] + cpu1["waited_pct"]
+    print("cpu domain on core 1: cpu %.1f %%, waited %.1f %% (sum %.1f); "
+          "on core 0: cpu %.1f %%" % (cpu1["cpu_pct"], cpu1["waited_pct"], busy,
+                                      cpu0["cpu_pct"]))
+    if not 95 <= busy <= 105:
+        fails.append("cpu domain: cpu+waited on core 1 = %.1f, want 100 +- 5" % busy)
+    if cpu0["cpu_pct"] >= 5:
+        fails.append("cpu domain: %.1f %% on core 0, pinned to core 1" % cpu0["cpu_pct"])
+idle = one("idle", "total")
+if idle:
+    print("idle domain: cpu %.2f %%" % idle["cpu_pct"])
+    if idle["cpu_pct"] >= 2:
+        fails.append("idle domain: cpu %.2f %%, want < 2" % idle["cpu_pct"])
+
+# Disk: any object in the JSON carrying write_mbps for the io domain.
+found = []
+def walk(o):
+    if isinstance(o, dict):
+        if "write_mbps" in o and str(o.get("name", "")).endswith("/io"):
+            found.append(o["write_mbps"])
+        for v in o.values(): walk(v)
+    elif isinstance(o, list):
+        for v in o: walk(v)
+walk(rep)
+if found:
+    print("io domain: write MB/s", found)
+    if not max(found) > 0:
+        fails.append("io domain: write MB/s %s, want > 0" % found)
+else:
+    # TODO(lead): the JSON has no disk rows yet (issue 3: read_mbps,
+    # write_mbps per domain).  Once it has, the assertion above runs.
+    print("TODO(lead): no disk rows (write_mbps) in report JSON yet: "
+          "the io domain's write MB/s is not asserted from the report")
+# The load's own account of what it wrote (stress-ng metrics), always.
+log = open(run + "/load-io.log").read()
+m = re.search(r"([0-9.]+) MB/sec write rate", log)
+print("io domain: stress-ng says %s MB/s written" % (m.group(1) if m else "?"))
+if not m or not float(m.group(1)) > 0:
+    fails.append("io domain: stress-ng wrote nothing (load-io.log)")
+
+for f in fails:
+    print("FAIL:", f)
+sys.exit(1 if fails else 0)
+PY

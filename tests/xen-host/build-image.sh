@@ -1,0 +1,160 @@
+#!/bin/bash
+# tests/xen-host/build-image.sh: build, or reuse from the cache, the Xen 4.17 +
+# Debian 12 dom0 disk image the xen-host test boots.
+#
+#   build-image.sh XENBENCH_BINARY
+#
+# Prints the image folder (dom0.img, xen.elf, vmlinuz, initrd.img) as its
+# last line.  Cache: $XEN_HOST_CACHE, default ${XDG_CACHE_HOME:-/var/tmp}/
+# xenbench-xen-host (never inside the checkout).  Two levels, each keyed by
+# a hash of what goes into it:
+#   rootfs-K1/  debootstrap + kernel + Xen (K1: this script, base packages)
+#   image-K2/   K1 + the packages holding every library the binary links
+#               (ldd + dpkg -S, derived now) + dom0-init.sh + guest-init.sh
+# The mirror is read from this machine's apt configuration.
+set -euo pipefail
+HERE="$(cd "$(dirname "$0")" && pwd)"
+BIN="${1:?usage: build-image.sh XENBENCH_BINARY}"
+CACHE="${XEN_HOST_CACHE:-${XDG_CACHE_HOME:-/var/tmp}/xenbench-xen-host}"
+SUITE=bookworm
+BASE_PKGS="linux-image-amd64 initramfs-tools xen-hypervisor-4.17-amd64 xen-utils-4.17
+xen-utils-common xenstore-utils busybox kmod util-linux e2fsprogs procps iproute2
+coreutils"
+t0=$(date +%s)
+log() { echo "[build-image +$(( $(date +%s) - t0 ))s] $*" >&2; }
+
+# ---- mirror, from the apt configuration of this machine ----------------------
+mirror() {  # mirror [security]
+  local want=$1 f
+  for f in /etc/apt/sources.list.d/*.sources; do
+    [ -f "$f" ] || continue
+    awk -v w="$want" '/^URIs:/ { for (i = 2; i <= NF; i++)
+        if ((w == "security") == ($i ~ /security/)) { print $i; exit } }' "$f"
+  done | head -1
+  for f in /etc/apt/sources.list /etc/apt/sources.list.d/*.list; do
+    [ -f "$f" ] || continue
+    awk -v w="$want" '$1 == "deb" { u = $2; if ($2 ~ /^\[/) u = $3;
+        if ((w == "security") == (u ~ /security/)) { print u; exit } }' "$f"
+  done | head -1
+}
+MIRROR=$(mirror main | head -1)
+SECMIRROR=$(mirror security | head -1)
+[ -n "$MIRROR" ] || { echo "build-image: no Debian mirror in /etc/apt sources" >&2; exit 1; }
+
+# ---- host tools ----------------------------------------------------------------
+for t in debootstrap qemu-img mkfs.ext4 cpio; do
+  command -v "$t" >/dev/null || { echo "build-image: $t missing (scripts/deps.sh installs it)" >&2; exit 1; }
+done
+BUSYBOX=$(command -v busybox || true)
+file -L "$BUSYBOX" 2>/dev/null | grep -q "statically linked" || BUSYBOX=/bin/busybox
+[ -x "$BUSYBOX" ] || { echo "build-image: static busybox missing (busybox-static)" >&2; exit 1; }
+
+# ---- runtime packages of the binary: ldd + dpkg -S ------------------------------
+[ -x "$BIN" ] || { echo "build-image: $BIN is not an executable" >&2; exit 1; }
+runtime_pkgs() {
+  local lib pkg
+  ldd "$BIN" | awk '$2 == "=>" && $3 ~ /^\// { print $3 } $1 ~ /^\// { print $1 }' |
+  while read -r lib; do
+    pkg=""
+    for p in "$lib" "$(readlink -f "$lib")" "/usr$lib" "${lib#/usr}"; do
+      pkg=$(dpkg -S "$p" 2>/dev/null | head -1 | cut -d: -f1) && [ -n "$pkg" ] && break
+    done
+    echo "${pkg:-MISSING:$lib}"
+  done | sort -u
+}
+RUNTIME_PKGS=$(runtime_pkgs | tr '\n' ' ')
+case "$RUNTIME_PKGS" in *MISSING:*)
+  echo "build-image: no Debian package holds: $(echo "$RUNTIME_PKGS" | tr ' ' '\n' | sed -n 's/^MISSING://p')" >&2
+  exit 1 ;;
+esac
+log "runtime packages of $(basename "$BIN"): $RUNTIME_PKGS"
+
+K1=$( { cat "$0"; echo "$SUITE $BASE_PKGS"; } | sha256sum | cut -c1-16)
+K2=$( { echo "$K1 $RUNTIME_PKGS"; cat "$HERE/dom0-init.sh" "$HERE/guest-init.sh"; } | sha256sum | cut -c1-16)
+ROOTFS="$CACHE/rootfs-$K1"
+IMG="$CACHE/image-$K2"
+mkdir -p "$CACHE"
+exec 9> "$CACHE/.lock"
+flock 9                                   # one builder at a time
+if [ -e "$IMG/.done" ]; then
+  log "cached image $IMG"
+  echo "$IMG"; exit 0
+fi
+
+chroot_mounts() {
+  mount -t proc proc "$ROOTFS/proc"; mount -t sysfs sys "$ROOTFS/sys"
+  mount --bind /dev "$ROOTFS/dev"
+  trap 'umount "$ROOTFS/proc" "$ROOTFS/sys" "$ROOTFS/dev" 2>/dev/null || true' EXIT
+}
+chroot_umounts() { umount "$ROOTFS/proc" "$ROOTFS/sys" "$ROOTFS/dev"; trap - EXIT; }
+apt_in() { chroot "$ROOTFS" env DEBIAN_FRONTEND=noninteractive apt-get "$@"; }
+
+if [ ! -e "$ROOTFS/.base-done" ]; then
+  # older levels are not needed any more: keep the cache to one of each
+  rm -rf "$CACHE"/rootfs-* "$CACHE"/image-*
+  log "debootstrap $SUITE (minbase) from the apt mirror"
+  debootstrap --variant=minbase "$SUITE" "$ROOTFS" "$MIRROR" >&2
+  {
+    echo "deb $MIRROR $SUITE main"
+    echo "deb $MIRROR $SUITE-updates main"
+    [ -n "$SECMIRROR" ] && echo "deb $SECMIRROR $SUITE-security main"
+  } > "$ROOTFS/etc/apt/sources.list"
+  echo dom0 > "$ROOTFS/etc/hostname"
+  printf '#!/bin/sh\nexit 101\n' > "$ROOTFS/usr/sbin/policy-rc.d"   # no daemons in the chroot
+  chmod +x "$ROOTFS/usr/sbin/policy-rc.d"
+  chroot_mounts
+  log "kernel, Xen and tools in the chroot"
+  apt_in update -qq >&2
+  # shellcheck disable=SC2086
+  apt_in install -y -qq --no-install-recommends $BASE_PKGS >&2
+  chroot_umounts
+  sed -i 's/^root:[^:]*:/root::/' "$ROOTFS/etc/shadow"   # test image: no password
+  echo '/dev/vda / ext4 rw,noatime 0 1' > "$ROOTFS/etc/fstab"
+  printf 'virtio_pci\nvirtio_blk\n' >> "$ROOTFS/etc/initramfs-tools/modules"
+  KVER=$(ls "$ROOTFS/lib/modules" | sort -V | tail -1)
+  chroot "$ROOTFS" update-initramfs -u -k "$KVER" >/dev/null
+  touch "$ROOTFS/.base-done"
+else
+  rm -rf "$CACHE"/image-*
+fi
+
+log "runtime packages in the chroot"
+chroot_mounts
+# shellcheck disable=SC2086
+apt_in install -y -qq --no-install-recommends $RUNTIME_PKGS >&2 || {
+  apt_in update -qq >&2
+  # shellcheck disable=SC2086
+  apt_in install -y -qq --no-install-recommends $RUNTIME_PKGS >&2; }
+apt_in clean
+chroot_umounts
+install -m 0755 "$HERE/dom0-init.sh" "$ROOTFS/sbin/xenbench-init"
+
+log "guest initramfs (static busybox, xen-blkfront)"
+KVER=$(ls "$ROOTFS/lib/modules" | sort -V | tail -1)
+W=$(mktemp -d); trap 'rm -rf "$W"' EXIT
+G="$W/root"; mkdir -p "$G"/{bin,sbin,proc,sys,dev,tmp,mnt,lib/modules}
+cp "$BUSYBOX" "$G/bin/busybox"
+for a in sh mount cat echo sleep dd seq grep sed cut insmod true; do ln -s busybox "$G/bin/$a"; done
+install -m 0755 "$HERE/guest-init.sh" "$G/init"
+f=$(find "$ROOTFS/lib/modules/$KVER" -name 'xen-blkfront.ko*' | head -1)
+case "$f" in
+  *.xz) xz -dc "$f" > "$G/lib/modules/xen-blkfront.ko" ;;
+  *.zst) zstd -dc "$f" > "$G/lib/modules/xen-blkfront.ko" ;;
+  *) cp "$f" "$G/lib/modules/xen-blkfront.ko" ;;
+esac
+mkdir -p "$ROOTFS/xenbench"
+( cd "$G" && find . | cpio -o -H newc --quiet | gzip -9 ) > "$ROOTFS/xenbench/guest-initrd.gz"
+cp "$ROOTFS/boot/vmlinuz-$KVER" "$ROOTFS/xenbench/vmlinuz"
+
+log "disk image (mkfs.ext4 -d, no loop mount)"
+mkdir -p "$IMG.tmp"
+zcat "$ROOTFS"/boot/xen-4.17-amd64.gz > "$IMG.tmp/xen.elf"   # QEMU's multiboot wants the ELF
+cp "$ROOTFS/boot/vmlinuz-$KVER" "$IMG.tmp/vmlinuz"
+cp "$ROOTFS/boot/initrd.img-$KVER" "$IMG.tmp/initrd.img"
+echo "$RUNTIME_PKGS" > "$IMG.tmp/runtime-packages.txt"
+truncate -s 3G "$IMG.tmp/dom0.img"
+mkfs.ext4 -q -F -L dom0root -E root_owner=0:0 -d "$ROOTFS" "$IMG.tmp/dom0.img"
+rm -rf "$IMG"; mv "$IMG.tmp" "$IMG"
+touch "$IMG/.done"
+log "image ready: $IMG"
+echo "$IMG"

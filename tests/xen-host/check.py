@@ -1,0 +1,279 @@
+#!/usr/bin/env python3
+"""check.py: checks what one xen-host run (in-dom0.sh) left in OUT.
+
+    check.py OUT XENBENCH
+
+Ground truth and independent tools, each a counted check:
+  - the recording: `record` exits 0, manifest complete with the keys report
+    needs, every guest named with its UUID, VIRQ_TBUF wake-ups seen;
+  - xenalyze accepts the trace xenbench wrote (and the --use-xentrace one);
+  - per domain and vCPU, running/runnable/blocked agree with
+    `xenalyze --summary` on the same file (tests/xen_traces.py rules:
+    1 % or 20 ms; open final interval and lost records accounted);
+  - conservation in every 1 s window; g-cpu never blocks (< 5 %), g-idle is
+    >= 80 % blocked (xen_traces.py's ground truth by guest name);
+  - trace CPU time per domain agrees with libxenstat cpu_ns within 2 %
+    (20 ms floor for nearly idle domains), over the span of the readings;
+  - g-io's write bytes from libxenstat (VBD sectors x 512) agree with the
+    bytes the guest says it wrote, within 10 %, over the same span;
+  - `report` on this machine gives the same rows as `report` in dom0;
+  - bad conditions: another trace reader, not root, disk full, bad buffer
+    size, and (here, outside Xen) not a dom0.
+Ends with "N passed, N failed".
+"""
+import calendar
+import json
+import os
+import re
+import subprocess
+import sys
+import tempfile
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(HERE, ".."))
+import xen_traces as xt  # noqa: E402  (check(), xenalyze(), ours(), ...)
+
+check = xt.check
+
+
+def read(path, default=""):
+    try:
+        with open(path, errors="replace") as f:
+            return f.read()
+    except OSError:
+        return default
+
+
+def rc_of(out, name):
+    t = read(os.path.join(out, name + ".rc")).strip()
+    return int(t) if t.lstrip("-").isdigit() else None
+
+
+def report_json(xb, rundir, *extra):
+    r = subprocess.run([xb, "report", rundir, "-f", "json"] + list(extra),
+                       capture_output=True, text=True)
+    if r.returncode != 0:
+        return None, r.stderr.strip()
+    return json.loads(r.stdout), ""
+
+
+def xenalyze_ok(trace, mhz, name):
+    r = subprocess.run(["xenalyze", "--cpu-hz=%sM" % mhz, "--summary", trace],
+                       capture_output=True, text=True)
+    check(r.returncode == 0 and "Total time" in r.stdout,
+          "%s: xenalyze accepts the trace (exit %d)" % (name, r.returncode))
+
+
+def check_manifest(run, man):
+    need = ["source", "state", "tsc_hz", "trace", "domains", "counters", "run_id",
+            "host", "kernel", "xen_version", "cpu_count", "cpu_model", "interval_ns",
+            "tool_version", "start_utc", "stop_utc", "lost_records"]
+    missing = [k for k in need if k not in man]
+    check(not missing and man["state"] == "complete" and man["source"] == "xen"
+          and man["counters"] == [{"format": "xenstat", "path": "xenstat.jsonl"}],
+          "manifest complete with every key (missing: %s)" % (missing or "none"))
+    names = {d["name"]: d for d in man.get("domains", [])}
+    ok = all(g in names and re.match(r"^[0-9a-f-]{36}$", names[g]["uuid"])
+             for g in ("Domain-0", "g-cpu", "g-idle", "g-io"))
+    check(ok, "manifest names every domain with its UUID (%s)" % sorted(names))
+    tc = man.get("trace_capture", {})
+    check(tc.get("wakeups_virq", 0) >= 1 and tc.get("method") == "libxenctrl",
+          "trace drained on VIRQ_TBUF wake-ups (%s VIRQ, %s timeouts)"
+          % (tc.get("wakeups_virq"), tc.get("wakeups_timeout")))
+    print("# trace: %s bytes, %s records, %s lost records, %s pages/CPU"
+          % (tc.get("bytes"), tc.get("records"), man.get("lost_records"),
+             tc.get("buffer_pages_per_cpu")))
+
+
+def cumulative(doc):
+    """{domain label: (times, running seconds so far)} from per-window rows."""
+    wins = {}
+    for r in doc["rows"]:
+        if r["vcpu"] != "all" or r["pcpu"] != "total":
+            continue
+        wins.setdefault(r["domain"], []).append(
+            (r["t_start_s"], r["t_end_s"], r["cpu_pct"] / 100 * (r["t_end_s"] - r["t_start_s"])))
+    out = {}
+    for dom, ws in wins.items():
+        ws.sort()
+        ts, cs, c = [ws[0][0]], [0.0], 0.0
+        for a, b, run in ws:
+            if a != ts[-1]:          # a window the domain was absent from
+                ts.append(a)
+                cs.append(c)
+            c += run
+            ts.append(b)
+            cs.append(c)
+        out[dom] = (ts, cs)
+    return out
+
+
+def interp(ts, cs, t):
+    if t <= ts[0]:
+        return cs[0]
+    for i in range(1, len(ts)):
+        if t <= ts[i]:
+            span = ts[i] - ts[i - 1]
+            f = (t - ts[i - 1]) / span if span > 0 else 1.0
+            return cs[i - 1] + f * (cs[i] - cs[i - 1])
+    return cs[-1]
+
+
+def xenstat_lines(run):
+    lines = []
+    for ln in read(os.path.join(run, "xenstat.jsonl")).splitlines():
+        if ln.strip():
+            lines.append(json.loads(ln))
+    return lines
+
+
+def check_cpu(doc, samples, hz, names):
+    """Trace running time vs libxenstat cpu_ns between the first and the last
+    reading, per domain."""
+    first = doc["first_tsc"]
+    t = lambda s: max(0, s["tsc"] - first) / hz
+    a, b = samples[0], samples[-1]
+    cum = cumulative(doc)
+    doms_a = {d["id"]: d for d in a["domains"]}
+    bad, shown = [], []
+    for d in b["domains"]:
+        if d["id"] not in doms_a or str(d["id"]) not in cum:
+            continue
+        xs = (d["cpu_ns"] - doms_a[d["id"]]["cpu_ns"]) / 1e9
+        ts, cs = cum[str(d["id"])]
+        tr = interp(ts, cs, t(b)) - interp(ts, cs, t(a))
+        tol = max(0.02 * xs, 0.020)
+        shown.append("%s %.3f/%.3f s" % (d["name"], tr, xs))
+        if abs(tr - xs) > tol:
+            bad.append("%s: trace %.3f s, xenstat %.3f s (%.1f %%)"
+                       % (d["name"], tr, xs, 100 * (tr - xs) / xs if xs else 0))
+    print("# CPU over %.2f s, trace/xenstat: %s" % (t(b) - t(a), "; ".join(shown)))
+    check(not bad and len(shown) >= 4,
+          "trace CPU time agrees with libxenstat cpu_ns per domain (2 %%, 20 ms "
+          "floor) %s" % "; ".join(bad))
+
+
+def guest_writes(log):
+    """[(dom0 log second, guest uptime, bytes)] from g-io's console log."""
+    out = []
+    for ln in log.splitlines():
+        m = re.match(r"\[(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d)\] .*XB-GUEST io: written "
+                     r"(\d+) at ([\d.]+)", ln)
+        if m:
+            ts = calendar.timegm(time.strptime(m.group(1), "%Y-%m-%d %H:%M:%S"))
+            out.append((ts, float(m.group(3)), int(m.group(2))))
+    return out
+
+
+def check_disk(out, samples):
+    """g-io's VBD write bytes vs what the guest reports writing."""
+    w = guest_writes(read(os.path.join(out, "guest-g-io.log")))
+    if not check(len(w) >= 10, "g-io reports its writes on its console (%d lines)" % len(w)):
+        return
+    # guest uptime -> dom0 clock: each line's second was logged at or after
+    # the guest printed it (up to ~0.2 s of console latency)
+    lo = max(ts - up for ts, up, _ in w) - 0.2
+    hi = min(ts + 1 - up for ts, up, _ in w)
+    off = (lo + hi) / 2
+
+    def bytes_at(real_s):
+        u = real_s - off
+        pts = [(up, b) for _, up, b in w]
+        return interp([p[0] for p in pts], [p[1] for p in pts], u)
+
+    def vbd(s):
+        for d in s["domains"]:
+            if d["name"] == "g-io":
+                return sum(v["wr_sects"] for v in d["vbds"]) * 512
+        return None
+
+    a, b = samples[0], samples[-1]
+    if vbd(a) is None or vbd(b) is None:
+        check(False, "g-io in the first and last libxenstat readings")
+        return
+    xs = vbd(b) - vbd(a)
+    gs = bytes_at(b["real_ns"] / 1e9) - bytes_at(a["real_ns"] / 1e9)
+    dt = (b["real_ns"] - a["real_ns"]) / 1e9
+    print("# g-io writes over %.2f s: libxenstat %.2f MB/s, guest %.2f MB/s "
+          "(clock offset known to %.2f s)" % (dt, xs / dt / 1e6, gs / dt / 1e6, hi - lo))
+    check(lo <= hi and gs > 0 and abs(xs - gs) <= 0.10 * gs,
+          "g-io write MB/s from libxenstat agrees with the guest's own count (10 %%)")
+
+
+def check_bad(out, xb):
+    def msg(n):
+        return read(os.path.join(out, n + ".log")).strip().replace("\n", " | ")[:300]
+    check(rc_of(out, "busy") == 1 and "already have a reader" in msg("busy"),
+          "another trace reader (xentrace) -> exit 1, says so: %s" % msg("busy"))
+    check(rc_of(out, "notroot") == 1 and "root" in msg("notroot"),
+          "not root -> exit 1, says root is needed: %s" % msg("notroot"))
+    check(rc_of(out, "diskfull") == 1 and re.search("disk full|No space", msg("diskfull")),
+          "disk full -> exit 1, says so: %s" % msg("diskfull"))
+    man = read(os.path.join(out, "diskfull-manifest.json"))
+    if man:
+        check(json.loads(man).get("state") in ("failed", "recording"),
+              "disk full: the manifest written says the run did not complete")
+    check(rc_of(out, "badbuf") == 2, "absurd --buffer-kb -> exit 2: %s" % msg("badbuf"))
+    with tempfile.TemporaryDirectory() as tmp:
+        r = subprocess.run([xb, "record", "--source", "xen", "-o", tmp + "/r", "-d", "1"],
+                           capture_output=True, text=True)
+        check(r.returncode == 1 and "dom0" in r.stderr and not os.path.exists(tmp + "/r"),
+              "outside Xen: --source xen -> exit 1, says it is not a dom0: %s"
+              % r.stderr.strip())
+
+
+def main():
+    out, xb = sys.argv[1], sys.argv[2]
+    run = os.path.join(out, "run")
+    check(rc_of(out, "record") == 0, "xenbench record in dom0 exits 0: %s"
+          % read(os.path.join(out, "record.log")).strip().replace("\n", " | ")[-400:])
+    man = json.loads(read(os.path.join(run, "manifest.json"), "{}") or "{}")
+    if not check(bool(man), "run folder copied out with its manifest"):
+        print("%d passed, %d failed" % (xt.passed, xt.failed))
+        return 1
+    check_manifest(run, man)
+    hz = man["tsc_hz"]
+    mhz = "%.6f" % (hz / 1e6)
+    trace = os.path.join(run, man.get("trace", "xentrace.bin"))
+    xenalyze_ok(trace, mhz, "run")
+
+    r = subprocess.run([xb, "report", run], capture_output=True, text=True)
+    check(r.returncode == 0 and "cpu(%)" in r.stdout,
+          "report RUNDIR here exits 0 with the table %s" % r.stderr.strip())
+    doc, e = report_json(xb, run)
+    if not check(doc is not None, "report RUNDIR -f json %s" % e):
+        print("%d passed, %d failed" % (xt.passed, xt.failed))
+        return 1
+    dom0_doc = json.loads(read(os.path.join(out, "report-dom0.json"), "null") or "null")
+    check(dom0_doc is not None and dom0_doc["rows"] == doc["rows"],
+          "report in dom0 and here give the same rows (%d rows)" % len(doc["rows"]))
+    names = os.path.join(out, "xl-list.txt")
+    xt.cross_check(xt.ours(doc), xt.xenalyze(trace, mhz), "run")
+    xt.ground_truth(doc, names, "run")
+    doc1, _ = report_json(xb, run, "-i", "1")
+    if doc1:
+        xt.check_conservation(doc1, "run")
+
+    samples = xenstat_lines(run)
+    if check(len(samples) >= 3, "libxenstat readings stored (%d)" % len(samples)):
+        fine, e = report_json(xb, run, "-i", "0.05")
+        if check(fine is not None, "report -i 0.05 %s" % e):
+            check_cpu(fine, samples, hz, names)
+        check_disk(out, samples)
+
+    xrun = os.path.join(out, "run-xentrace")
+    xman = json.loads(read(os.path.join(xrun, "manifest.json"), "{}") or "{}")
+    check(rc_of(out, "xentrace-run") == 0 and xman.get("state") == "complete" and
+          xman.get("trace_capture", {}).get("method") == "xentrace",
+          "--use-xentrace run complete: %s" %
+          read(os.path.join(out, "xentrace-run.log")).strip().replace("\n", " | ")[-300:])
+    if os.path.exists(os.path.join(xrun, "xentrace.bin")):
+        xenalyze_ok(os.path.join(xrun, "xentrace.bin"), mhz, "run-xentrace")
+    check_bad(out, xb)
+    print("%d passed, %d failed" % (xt.passed, xt.failed))
+    return 1 if xt.failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,69 @@
+#!/bin/bash
+# tests/xen-host/in-dom0.sh: the test scenario, run by dom0's init as
+# /lab/run.sh.  Starts three PV guests with known loads (g-cpu spins, g-idle
+# sleeps, g-io writes its disk), records them with the freshly built
+# /lab/xenbench, checks the bad conditions, and leaves everything in /lab/out
+# for check.py on the host.  Env (from /lab/env): RECORD_S.
+export PATH=/usr/sbin:/usr/bin:/sbin:/bin:/usr/lib/xen-4.17/bin
+. /lab/env
+OUT=/lab/out
+XB=/lab/xenbench
+T0=$(date +%s.%N)
+log() { echo "[dom0 +$(awk -v a="$(date +%s.%N)" -v b="$T0" 'BEGIN{printf "%.1f", a-b}')s] $*" | tee -a "$OUT/events.log"; }
+# run NAME CMD...: stdout+stderr to OUT/NAME.log, exit status to OUT/NAME.rc
+run() { local n=$1; shift; "$@" > "$OUT/$n.log" 2>&1; echo $? > "$OUT/$n.rc"; }
+
+log "start"
+xl info > "$OUT/xl-info.txt" 2>&1
+ls -l /proc/xen/capabilities > "$OUT/capabilities-perms.txt" 2>&1
+
+dd if=/dev/zero of=/var/lib/xen/g-io.img bs=1M count=64 status=none
+for g in cpu idle io; do
+  log "xl create g-$g"
+  timeout 240 xl create "/lab/guest-$g.cfg" > "$OUT/xl-create-g-$g.txt" 2>&1 || log "xl create g-$g failed"
+done
+for g in cpu idle io; do
+  for i in $(seq 1 480); do
+    grep -q "XB-GUEST READY" "/var/log/xen/console/guest-g-$g.log" 2>/dev/null && break
+    sleep 0.5
+  done
+  log "g-$g: $(grep -a -m1 'XB-GUEST READY' /var/log/xen/console/guest-g-$g.log 2>/dev/null | tr -d '\r')"
+done
+sleep 3
+xl list > "$OUT/xl-list.txt" 2>&1
+
+# ---- the recording ------------------------------------------------------------
+log "xenbench record --source xen -d $RECORD_S"
+run record timeout $((RECORD_S + 180)) "$XB" record --source xen -o /root/run -d "$RECORD_S" -i 1
+log "record exit $(cat "$OUT/record.rc")"
+xl list > "$OUT/xl-list-after.txt" 2>&1
+cp -a /root/run "$OUT/run"
+# the same analysis in dom0, to compare with the host's
+run report-dom0 sh -c "'$XB' report /root/run -f json > '$OUT/report-dom0.json'"
+log "report in dom0 exit $(cat "$OUT/report-dom0.rc")"
+
+# ---- Debian's xentrace through xenbench, for comparison -------------------------
+log "xenbench record --use-xentrace -d 4"
+run xentrace-run timeout 120 "$XB" record --source xen --use-xentrace -o /root/run-xt -d 4 -i 1
+cp -a /root/run-xt "$OUT/run-xentrace"
+
+# ---- bad conditions ----------------------------------------------------------------
+log "bad conditions"
+xentrace -D -S 256 -e 0x0002f000 /tmp/other.bin > "$OUT/other-xentrace.log" 2>&1 &
+XT=$!
+sleep 3
+run busy timeout 60 "$XB" record --source xen -o /root/run-busy -d 2
+kill -INT $XT; wait $XT
+run notroot timeout 60 setpriv --reuid=65534 --regid=65534 --clear-groups "$XB" record --source xen -o /tmp/run-notroot -d 2
+mkdir -p /mnt/small && mount -t tmpfs -o size=192k tmpfs /mnt/small
+run diskfull timeout 60 "$XB" record --source xen -o /mnt/small/run -d 8 -i 1
+cp /mnt/small/run/manifest.json "$OUT/diskfull-manifest.json" 2>/dev/null
+df -k /mnt/small > "$OUT/diskfull-df.txt"
+umount /mnt/small
+run badbuf timeout 60 "$XB" record --source xen -o /tmp/run-badbuf -d 2 --buffer-kb 999999999
+
+cp /var/log/xen/console/guest-*.log "$OUT/" 2>/dev/null
+xl dmesg > "$OUT/xl-dmesg.txt" 2>&1
+for g in cpu idle io; do xl destroy "g-$g" 2>/dev/null; done
+log "done"
+sync
