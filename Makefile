@@ -1,15 +1,16 @@
 # Thin wrapper over Meson for the commands the README promises.
 #   make          build into build/ (binary: build/xenbench)
-#   make run      install dependencies, build, analyse the example Xen trace
+#   make run      install dependencies, build, run `xenbench demo` (known loads
+#                 in cgroups, recorded 10 s, reported; needs root)
 #   make check    install dependencies, build, run every test suite
 #   make bench    analyser throughput against xenalyze (bench/analyse)
+#   make check-xen  live recording on Xen 4.17 booted under QEMU (tests/xen-host)
 #   make install  PREFIX=/usr/local DESTDIR=
 PREFIX ?= /usr/local
 DESTDIR ?=
 BUILD := build
-EXAMPLE := examples/credit2-2pcpu-3guests
 
-.PHONY: all deps run check bench install clean
+.PHONY: all deps run check check-xen bench install clean
 
 all: $(BUILD)/build.ninja
 	ninja -C $(BUILD)
@@ -21,10 +22,14 @@ deps:
 	./scripts/deps.sh
 
 run: deps all
-	$(BUILD)/xenbench report $(EXAMPLE) --vcpu
+	rm -rf $(BUILD)/demo-run
+	$(BUILD)/xenbench demo -o $(BUILD)/demo-run
 
 check: deps all
 	./scripts/check.sh
+
+check-xen: deps all
+	./tests/xen-host/run.sh $(BUILD)/xenbench
 
 bench: deps all
 	./bench/analyse

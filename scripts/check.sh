@@ -2,7 +2,8 @@
 # check.sh: every test suite of xenbench, each counted, then one line
 # "N passed, N failed".  Suites: meson (unit, cli, integration on real Xen
 # traces), the same under ASan+UBSan, valgrind on the example run, and 60 s of
-# libFuzzer on the decoder.  Run from the top of the checkout after `make`.
+# libFuzzer on the decoders (one step: xentrace and Linux, half the time
+# each).  Run from the top of the checkout after `make`.
 set -u
 passed=0 failed=0
 FUZZ_SECONDS=${FUZZ_SECONDS:-60}
@@ -54,7 +55,19 @@ step "valgrind: bad input exits 2 without leaks" \
     vg_status 2 build/xenbench report --tsc-hz 1G README.md
 
 echo "== fuzz (${FUZZ_SECONDS} s) =="
-step "libFuzzer on the xentrace decoder" ./scripts/fuzz.sh "$FUZZ_SECONDS"
+step "libFuzzer on the xentrace and Linux decoders" ./scripts/fuzz.sh "$FUZZ_SECONDS"
+
+# ---- Xen test host (tests/xen-host/, docs/xen-host.md) --------------------
+# One counted step: boots Xen 4.17 with a Debian dom0 under QEMU TCG, records
+# three known guests with build/xenbench in dom0 and checks the run folder.
+# Fresh machine: about 3 min of image build + 4-6 min of boot and recording
+# (2-3x more on a loaded host); the image is cached outside the checkout.
+# XEN_HOST=0 skips it.
+if [ "${XEN_HOST:-1}" != 0 ]; then
+    echo "== live Xen under QEMU (tests/xen-host) =="
+    step "xen-host: record on Xen 4.17 under QEMU, check against xenalyze and libxenstat" \
+        ./tests/xen-host/run.sh build/xenbench
+fi
 
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -10,7 +10,8 @@ clang libclang-rt-14-dev
 python3 valgrind time man-db groff-base
 libvirt-dev libvirt-daemon-system libvirt-clients libvirt-daemon-driver-qemu
 qemu-system-x86 busybox-static cpio
-libopenblas-dev liblapacke-dev stress-ng"
+libopenblas-dev liblapacke-dev stress-ng
+qemu-utils debootstrap e2fsprogs"
 
 missing=""
 for p in $PKGS; do

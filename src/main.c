@@ -19,6 +19,8 @@ static const struct command {
       "analyse a xentrace file or run folder: CPU table, CSV, JSON" },
     { "record", xb_cmd_record, xb_cmd_record_usage,
       "record scheduler events and counters into a run folder" },
+    { "demo", xb_cmd_demo, xb_cmd_demo_usage,
+      "known loads in cgroups, recorded 10 s and reported (make run)" },
     { "top", xb_cmd_top, xb_cmd_top_usage,
       "live view of every domain on this host (ncurses, or -b batch)" },
     { "overhead", xb_cmd_overhead, xb_cmd_overhead_usage,

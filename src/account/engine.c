@@ -444,6 +444,10 @@ int xb_engine_transition(struct xb_engine *e, uint64_t t, unsigned pcpu,
     v->state = new_state;
     v->entered = t;
     v->queue_pcpu = new_state == XB_RUNNABLE ? queue_pcpu : -1;
+    /* Not seen running yet: the source may say where it last ran. */
+    if (new_state != XB_RUNNABLE && v->last_pcpu < 0 && queue_pcpu >= 0 &&
+        (unsigned)queue_pcpu < e->npcpu)
+        v->last_pcpu = queue_pcpu;
     return 0;
 }
 

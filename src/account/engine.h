@@ -90,7 +90,9 @@ void xb_engine_free(struct xb_engine *e);
 
 /* Transitions must come in non-decreasing t_ns.  old is the state the source
  * says the vCPU left, or XB_UNKNOWN when the source does not say.
- * queue_pcpu: for a move to runnable, the pCPU whose queue it joins, or -1.
+ * queue_pcpu: for a move to runnable, the pCPU whose queue it joins; for a
+ * move to another state of a vCPU never seen running, the pCPU the source
+ * says it last ran on (blocked time is charged there); else -1.
  * Returns 0, or the non-zero value of a window callback that failed. */
 int xb_engine_transition(struct xb_engine *e, uint64_t t_ns, unsigned pcpu,
                          uint32_t domid, uint32_t vcpu, enum xb_state old,

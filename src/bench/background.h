@@ -19,6 +19,9 @@ struct xb_bg {
     pid_t pid;            /* leader and process group id; 0: not running */
     int status;           /* wait status once reaped */
     bool reaped;
+    double t_start, t_end;   /* CLOCK_MONOTONIC s: spawned, reaped */
+    double cpu_s;         /* user + system CPU of it and the children it
+                           * waited for (wait4), once reaped */
     char log[4096];       /* where its output goes */
     char what[256];       /* for messages: the command line */
 };

@@ -1,14 +1,11 @@
 /* loads.h: the loads of a scenario's domains, each in its own cgroups.
  *
- * For each domain: creates <hier>/xenbench/<run>/<domain> in every cgroup
- * hierarchy used here (v1 cpu, cpuacct, cpuset, blkio, and the v2 tree, where
- * perf_event lives on a hybrid host; never memory: the caller's memory cgroup
- * may be how its own supervisor tracks it), sets pinning (cpuset.cpus) and
- * the write rate (blkio.throttle.write_bps_device), and starts the domain's
- * stress-ng (or sleep) already inside them, in its own process group.
- * xb_loads_stop kills every process left in those cgroups and removes them;
- * it is safe to call on any path out, more than once.  A later start removes
- * the cgroups of runs whose xenbench process is gone.
+ * For each domain: creates its cgroups (bench/cgroups.h: pinning with
+ * cpuset.cpus, the write rate with a blkio throttle rule on the disk of the
+ * temporary folder), and starts its stress-ng (or sleep) already inside them,
+ * in its own process group.  xb_loads_stop kills every process left in those
+ * cgroups and removes them; it is safe to call on any path out, more than
+ * once.  A later start removes the cgroups of runs whose xenbench is gone.
  */
 #ifndef XB_LOADS_H
 #define XB_LOADS_H
@@ -18,6 +15,7 @@
 #include <stddef.h>
 #include <sys/types.h>
 
+#include "bench/cgroups.h"
 #include "bench/scenario.h"
 #include "util/err.h"
 
@@ -33,6 +31,7 @@ struct xb_loads {
     char run[32];                /* "bench-<pid>" */
     char tmp[PATH_MAX];          /* logs and the disk stressors' files */
     struct xb_load *l;
+    struct xb_cg_dom *cg;        /* [n] each domain's cgroup.procs files */
     size_t n;
 };
 

@@ -18,6 +18,7 @@
 struct xb_overhead_opts {
     int n;                  /* LINPACK order; 0: chosen so a solve takes 1-2 s */
     int pairs;              /* A B pairs, >= 1 */
+    int best_of;            /* solves per measurement, the fastest counts */
     int threads;            /* OpenBLAS threads; 0: one per online core */
     const char *while_cmd;  /* shell command for B; NULL: xenbench record */
     const char *self_exe;   /* the xenbench binary for record ("/proc/self/exe") */

@@ -7,6 +7,8 @@
 int xb_cmd_report(int argc, char **argv);
 void xb_cmd_report_usage(FILE *out);
 
+int xb_cmd_demo(int argc, char **argv);
+void xb_cmd_demo_usage(FILE *out);
 int xb_cmd_top(int argc, char **argv);
 void xb_cmd_top_usage(FILE *out);
 int xb_cmd_record(int argc, char **argv);

@@ -37,6 +37,9 @@ void xb_cmd_overhead_usage(FILE *out)
 "  -w, --while=COMMAND   run COMMAND (through /bin/sh -c, in its own process\n"
 "                        group; stopped with SIGINT, then SIGTERM) instead of\n"
 "                        xenbench record, e.g. 'perf sched record -a -o F'\n"
+"  -b, --best-of=K       each measurement is the fastest of K solves\n"
+"                        (default 1); K = 2 or 3 steadies it on a machine\n"
+"                        shared with bursty work, and takes K times longer\n"
 "  -t, --threads=N       OpenBLAS threads (default: one per online core)\n"
 "  -s, --settle=SECS     pause before each measurement and after B's command\n"
 "                        is ready (default 1)\n"
@@ -67,19 +70,20 @@ int xb_cmd_overhead(int argc, char **argv)
         { "pairs", required_argument, NULL, 'p' },
         { "while", required_argument, NULL, 'w' },
         { "threads", required_argument, NULL, 't' },
+        { "best-of", required_argument, NULL, 'b' },
         { "settle", required_argument, NULL, 's' },
         { "help", no_argument, NULL, 'h' },
         { NULL, 0, NULL, 0 },
     };
     struct xb_overhead_opts o = {
-        .pairs = 10, .self_exe = "/proc/self/exe", .settle_s = 1.0,
+        .pairs = 10, .best_of = 1, .self_exe = "/proc/self/exe", .settle_s = 1.0,
         .ready_timeout_s = 60, .out = stdout, .stop = &stop,
     };
     int c;
     uint64_t ns;
 
     optind = 1;
-    while ((c = getopt_long(argc, argv, "n:p:w:t:s:h", opts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "n:p:w:t:s:b:h", opts, NULL)) != -1) {
         switch (c) {
         case 'n':
             if (parse_int("--n", optarg, 10, 40000, &o.n))
@@ -87,6 +91,10 @@ int xb_cmd_overhead(int argc, char **argv)
             break;
         case 'p':
             if (parse_int("--pairs", optarg, 1, 1000, &o.pairs))
+                return XB_EXIT_INPUT;
+            break;
+        case 'b':
+            if (parse_int("--best-of", optarg, 1, 20, &o.best_of))
                 return XB_EXIT_INPUT;
             break;
         case 't':

@@ -9,6 +9,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -81,6 +82,7 @@ struct cpuq {
     bool gap;            /* the current page follows missed events */
     void *map;
     size_t maplen;
+    uint64_t added;      /* live pages added (their offset in the stream) */
 };
 
 struct xb_lsched {
@@ -102,6 +104,10 @@ struct xb_lsched {
     size_t nbuf, bufhead, bufcap;
     uint64_t events, repaired, implied_wakeups, last_ns, read_ns, applied_ns;
     char warning[512];
+    /* page checks (check_page): damaged pages skipped, the first one's
+     * message, and a file's partial last page */
+    uint64_t bad_pages;
+    char bad_msg[300], tail_msg[200];
 };
 
 static uint32_t hash_tid(pid_t tid) { return (uint32_t)tid * 2654435761u; }
@@ -241,6 +247,217 @@ static struct tep_format_field *field(struct tep_event *ev, const char *name,
     return f;
 }
 
+/* ---- Format checks ----
+ * The saved formats are read by libtraceevent, which trusts them: a field
+ * line cut short or a print format naming a field that is not there crashes
+ * its parser, and a field offset past the page would make read_event() read
+ * past a record.  check_format() lets only well-formed lines through and
+ * drops the print format (nothing here prints events). */
+
+/* The page header as kbuffer reads it (xb_lsched_new: long-sized commit). */
+#define PAGE_HDR (8u + (unsigned)sizeof(long))
+#define RB_MISSED_EVENTS (1ull << 31)
+#define RB_MISSED_STORED (1ull << 30)
+/* ring-buffer record types above the data lengths (type_len 1..28) */
+#define RB_TYPE_PADDING 29u
+#define RB_TYPE_DATA_MAX 28u
+
+static bool ident_char(char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+           (c >= '0' && c <= '9') || c == '_';
+}
+
+/* "N;" with N a decimal (maybe negative) that fits a long; advances *p. */
+static bool parse_num(const char **p, const char *end, long *v)
+{
+    const char *q = *p;
+    bool neg = q < end && *q == '-';
+    q += neg;
+    if (q >= end || *q < '0' || *q > '9')
+        return false;
+    long n = 0;
+    for (; q < end && *q >= '0' && *q <= '9'; q++) {
+        if (n > (LONG_MAX - 9) / 10)
+            return false;
+        n = n * 10 + (*q - '0');
+    }
+    if (q >= end || *q != ';')
+        return false;
+    *v = neg ? -n : n;
+    *p = q + 1;
+    return true;
+}
+
+/* One "field:DECL;<ws>offset:N;<ws>size:N;[<ws>signed:N;]" line (without
+ * its newline): the field's name, offset and size.  DECL is words of
+ * [A-Za-z0-9_*] with [N] or [] after a word; the name is its last word. */
+static bool parse_field_line(const char *p, const char *end, char *name,
+                             size_t namelen, long *off, long *size)
+{
+    while (p < end && (*p == ' ' || *p == '\t'))
+        p++;
+    if (end - p < 6 || memcmp(p, "field:", 6) != 0)
+        return false;
+    p += 6;
+    const char *decl = p, *semi = memchr(p, ';', (size_t)(end - p));
+    if (!semi)
+        return false;
+    const char *nend = NULL;          /* end of the last word */
+    for (const char *q = decl; q < semi; q++) {
+        if (*q == '[') {
+            if (!nend || nend != q)
+                return false;
+            for (q++; q < semi && *q >= '0' && *q <= '9'; q++)
+                ;
+            if (q >= semi || *q != ']')
+                return false;
+        } else if (ident_char(*q)) {
+            if (q + 1 == semi || !ident_char(q[1]))
+                nend = q + 1;
+        } else if (*q != ' ' && *q != '\t' && *q != '*') {
+            return false;
+        }
+    }
+    if (!nend)
+        return false;
+    const char *nstart = nend;
+    while (nstart > decl && ident_char(nstart[-1]))
+        nstart--;
+    if ((size_t)(nend - nstart) >= namelen)
+        return false;
+    memcpy(name, nstart, (size_t)(nend - nstart));
+    name[nend - nstart] = 0;
+    bool have_off = false, have_size = false;
+    for (p = semi + 1;;) {
+        while (p < end && (*p == ' ' || *p == '\t'))
+            p++;
+        if (p == end)
+            break;
+        long v;
+        if (end - p > 7 && memcmp(p, "offset:", 7) == 0 && !have_off) {
+            p += 7;
+            if (!parse_num(&p, end, off))
+                return false;
+            have_off = true;
+        } else if (end - p > 5 && memcmp(p, "size:", 5) == 0 && !have_size) {
+            p += 5;
+            if (!parse_num(&p, end, size))
+                return false;
+            have_size = true;
+        } else if (end - p > 7 && memcmp(p, "signed:", 7) == 0) {
+            p += 7;
+            if (!parse_num(&p, end, &v))
+                return false;
+        } else {
+            return false;
+        }
+    }
+    return have_off && have_size;
+}
+
+/* Check a header_page (event == NULL) or sched-EVENT.format text in buf;
+ * for an event, cut it before its print format (*len shrinks). */
+static int check_format(const char *path, char *buf, size_t *len,
+                        const char *event, size_t page, struct xb_err *err)
+{
+    const char *p = buf, *end = buf + *len;
+    unsigned lineno = 0;
+    bool have_name = false, have_id = false, have_type = false;
+    long ts_off = -1, ts_size = 0, commit_off = -1, commit_size = 0, data_off = -1;
+    char name[64];
+    long off, size;
+    if (page <= PAGE_HDR)
+        return xb_err_set(err, -XB_EINPUT, "%s: page size %zu is too small", path,
+                          page);
+    if (memchr(buf, 0, *len))
+        return xb_err_set(err, -XB_EINPUT, "%s: binary data, not a format", path);
+    while (p < end) {
+        const char *eol = memchr(p, '\n', (size_t)(end - p));
+        if (!eol)
+            eol = end;
+        lineno++;
+        const char *q = p;
+        while (q < eol && (*q == ' ' || *q == '\t'))
+            q++;
+        if (q == eol) {
+            /* blank */
+        } else if (event && eol - p >= 10 && memcmp(p, "print fmt:", 10) == 0) {
+            buf[p - buf] = 0;
+            *len = (size_t)(p - buf);
+            break;
+        } else if (event && eol - p > 6 && memcmp(p, "name: ", 6) == 0) {
+            size_t n = strlen(event);
+            if ((size_t)(eol - p - 6) != n || memcmp(p + 6, event, n) != 0)
+                return xb_err_set(err, -XB_EINPUT, "%s: line %u: not the %s "
+                                  "format", path, lineno, event);
+            have_name = true;
+        } else if (event && eol - p > 4 && memcmp(p, "ID: ", 4) == 0) {
+            const char *r = p + 4;
+            for (; r < eol && *r >= '0' && *r <= '9'; r++)
+                ;
+            if (r == p + 4 || r != eol || eol - p - 4 > 5)
+                return xb_err_set(err, -XB_EINPUT, "%s: line %u: bad ID", path,
+                                  lineno);
+            have_id = true;
+        } else if (event && eol - p == 7 && memcmp(p, "format:", 7) == 0) {
+            /* the field list follows */
+        } else if (parse_field_line(p, eol, name, sizeof name, &off, &size)) {
+            if (off < 0 || size < 0 || (unsigned long)off + (unsigned long)size >
+                                       page - (event ? PAGE_HDR : 0))
+                return xb_err_set(err, -XB_EINPUT, "%s: line %u: field '%s' "
+                                  "(offset %ld, size %ld) does not fit a page",
+                                  path, lineno, name, off, size);
+            if (event && strcmp(name, "common_type") == 0)
+                have_type = true;
+            if (!event && strcmp(name, "timestamp") == 0)
+                ts_off = off, ts_size = size;
+            if (!event && strcmp(name, "commit") == 0)
+                commit_off = off, commit_size = size;
+            if (!event && strcmp(name, "data") == 0)
+                data_off = off;
+        } else {
+            return xb_err_set(err, -XB_EINPUT, "%s: line %u: not a format line",
+                              path, lineno);
+        }
+        p = eol + 1;
+    }
+    if (event && (!have_name || !have_id || !have_type))
+        return xb_err_set(err, -XB_EINPUT, "%s: no %s", path,
+                          !have_name ? "name" : !have_id ? "ID"
+                          : "field 'common_type'");
+    if (!event && (ts_off != 0 || ts_size != 8 || commit_off != 8 ||
+                   commit_size != (long)sizeof(long) || data_off != (long)PAGE_HDR))
+        return xb_err_set(err, -XB_EINPUT, "%s: not the page layout read here "
+                          "(timestamp at 0, %zu-byte commit at 8, data at %u)",
+                          path, sizeof(long), PAGE_HDR);
+    return 0;
+}
+
+/* The fields read_event() uses: numbers of 1, 2, 4 or 8 bytes; the events
+ * told apart by distinct IDs. */
+static int check_fields(const struct xb_lsched *d, const char *dir, struct xb_err *err)
+{
+    struct tep_format_field *const f[] = {
+        d->f_type, d->f_prev_pid, d->f_prev_state, d->f_next_pid, d->f_wake_pid,
+        d->f_wake_cpu, d->f_wnew_pid, d->f_wnew_cpu, d->f_parent, d->f_child,
+    };
+    for (size_t i = 0; i < sizeof f / sizeof f[0]; i++) {
+        int sz = f[i]->size;
+        if (sz != 1 && sz != 2 && sz != 4 && sz != 8)
+            return xb_err_set(err, -XB_EINPUT, "%s/sched-%s.format: field '%s' "
+                              "has %d bytes, not a number", dir, f[i]->event->name,
+                              f[i]->name, sz);
+    }
+    for (int i = 0; i < NEV; i++)
+        for (int k = 0; k < i; k++)
+            if (d->ev_id[i] == d->ev_id[k])
+                return xb_err_set(err, -XB_EINPUT, "%s/sched-%s.format: ID %d is "
+                                  "also %s's", dir, ev_names[i], d->ev_id[i],
+                                  ev_names[k]);
+    return 0;
+}
+
 int xb_lsched_new(struct xb_lsched **out, const char *dir, unsigned ncpu,
                   size_t page_size, uint64_t t0, struct xb_err *err)
 {
@@ -261,6 +478,10 @@ int xb_lsched_new(struct xb_lsched **out, const char *dir, unsigned ncpu,
     snprintf(path, sizeof path, "%s/header_page", dir);
     if ((rc = load_file(path, &buf, &len, err)))
         goto fail;
+    if ((rc = check_format(path, buf, &len, NULL, page_size, err))) {
+        free(buf);
+        goto fail;
+    }
     rc = tep_parse_header_page(d->tep, buf, len, (int)sizeof(long));
     free(buf);
     if (rc) {
@@ -271,6 +492,10 @@ int xb_lsched_new(struct xb_lsched **out, const char *dir, unsigned ncpu,
         snprintf(path, sizeof path, "%s/sched-%s.format", dir, ev_names[i]);
         if ((rc = load_file(path, &buf, &len, err)))
             goto fail;
+        if ((rc = check_format(path, buf, &len, ev_names[i], page_size, err))) {
+            free(buf);
+            goto fail;
+        }
         enum tep_errno e = tep_parse_event(d->tep, buf, len, "sched");
         free(buf);
         if (e) {
@@ -298,6 +523,8 @@ int xb_lsched_new(struct xb_lsched **out, const char *dir, unsigned ncpu,
         rc = xb_err_set(err, -XB_EINPUT, "%s: event formats incomplete", dir);
         goto fail;
     }
+    if ((rc = check_fields(d, dir, err)))
+        goto fail;
     for (unsigned i = 0; i < ncpu; i++) {
         d->q[i].kb = kbuffer_alloc(sizeof(long) == 8 ? KBUFFER_LSIZE_8 : KBUFFER_LSIZE_4,
                                    KBUFFER_ENDIAN_LITTLE);
@@ -339,6 +566,160 @@ void xb_lsched_free(struct xb_lsched *d)
     free(d);
 }
 
+/* ---- Page loading ----
+ * Every page is checked before kbuffer sees it (check_page): kbuffer trusts
+ * the commit word and each record's length, so a damaged page would make it
+ * read past the page.  A damaged page is skipped (a NULL entry in the queue:
+ * the CPU's time up to its next event is then a lost-records gap) and told
+ * in the warning with the file and the page's byte offset. */
+
+static uint64_t rd_le(const unsigned char *p, unsigned n)
+{
+    uint64_t v = 0;
+    for (unsigned i = n; i-- > 0;)
+        v = v << 8 | p[i];
+    return v;
+}
+
+static unsigned field_end(const struct tep_format_field *f)
+{
+    return (unsigned)f->offset + (unsigned)f->size;
+}
+
+static unsigned max_end(const struct tep_format_field *a,
+                        const struct tep_format_field *b)
+{
+    unsigned x = field_end(a), y = field_end(b);
+    return x > y ? x : y;
+}
+
+/* Data bytes a record of this event id must hold for read_event(). */
+static unsigned record_need(const struct xb_lsched *d, int type, const char **name)
+{
+    unsigned n = field_end(d->f_type), k = 0;
+    if (type == d->ev_id[EV_SWITCH]) {
+        k = max_end(d->f_prev_pid, d->f_next_pid);
+        if (field_end(d->f_prev_state) > k)
+            k = field_end(d->f_prev_state);
+        *name = ev_names[EV_SWITCH];
+    } else if (type == d->ev_id[EV_WAKEUP]) {
+        k = max_end(d->f_wake_pid, d->f_wake_cpu);
+        *name = ev_names[EV_WAKEUP];
+    } else if (type == d->ev_id[EV_WAKEUP_NEW]) {
+        k = max_end(d->f_wnew_pid, d->f_wnew_cpu);
+        *name = ev_names[EV_WAKEUP_NEW];
+    } else if (type == d->ev_id[EV_FORK]) {
+        k = max_end(d->f_parent, d->f_child);
+        *name = ev_names[EV_FORK];
+    }
+    return k > n ? k : n;
+}
+
+/* 0 when kbuffer and read_event() stay inside this page, else -1 with the
+ * reason in why.  Walks the records as kbuffer does: a 32-bit header
+ * (type_len: low 5 bits); type_len 1..28: 4 * type_len data bytes; 0: a
+ * length word (itself and the data), then the data; padding: a length word
+ * (itself and what follows); time extend and time stamp: 8 bytes. */
+static int check_page(const struct xb_lsched *d, const unsigned char *pg,
+                      char *why, size_t whylen)
+{
+    size_t cap = d->page - PAGE_HDR;
+    uint64_t commit = rd_le(pg + 8, (unsigned)sizeof(long));
+    uint64_t len = commit & ~(RB_MISSED_EVENTS | RB_MISSED_STORED);
+    if (len > cap) {
+        snprintf(why, whylen, "commit length %llu exceeds the page",
+                 (unsigned long long)len);
+        return -1;
+    }
+    if ((commit & RB_MISSED_EVENTS) && (commit & RB_MISSED_STORED) &&
+        len + sizeof(long) > cap) {
+        snprintf(why, whylen, "commit length %llu leaves no room for the "
+                 "missed-events count", (unsigned long long)len);
+        return -1;
+    }
+    const unsigned char *data = pg + PAGE_HDR;
+    size_t off = 0;
+    while (off < len) {
+        if (off + 4 > len)
+            goto past;
+        unsigned type_len = (unsigned)rd_le(data + off, 4) & 31u;
+        size_t start = off + 4, dlen;
+        if (type_len > RB_TYPE_DATA_MAX) {   /* padding, time extend/stamp */
+            if (off + 8 > len)
+                goto past;
+            if (type_len == RB_TYPE_PADDING) {
+                uint64_t plen = rd_le(data + off + 4, 4);
+                if (plen < 4 || plen > INT32_MAX) {
+                    snprintf(why, whylen, "padding at byte %zu has length %llu",
+                             off, (unsigned long long)plen);
+                    return -1;
+                }
+                off += 4 + plen;         /* past the commit: the page ends */
+            } else {
+                off += 8;
+            }
+            continue;
+        }
+        if (type_len == 0) {
+            if (off + 8 > len)
+                goto past;
+            uint64_t rlen = rd_le(data + off + 4, 4);
+            if (rlen < 4 || rlen > INT32_MAX) {
+                snprintf(why, whylen, "record at byte %zu has length %llu", off,
+                         (unsigned long long)rlen);
+                return -1;
+            }
+            start = off + 8;
+            dlen = (size_t)((rlen - 4 + 3) & ~3ull);
+        } else {
+            dlen = 4 * (size_t)type_len;
+        }
+        if (start + dlen > len)
+            goto past;
+        const char *name = "any event";
+        unsigned need = field_end(d->f_type);
+        if (dlen >= need) {
+            unsigned long long type = 0;
+            tep_read_number_field(d->f_type, data + start, &type);
+            need = record_need(d, (int)type, &name);
+        }
+        if (dlen < need) {
+            snprintf(why, whylen, "record at byte %zu holds %zu bytes, too few "
+                     "for %s (%u)", off, dlen, name, need);
+            return -1;
+        }
+        off = start + dlen;
+    }
+    return 0;
+past:
+    snprintf(why, whylen, "record at byte %zu runs past the commit length %llu",
+             off, (unsigned long long)len);
+    return -1;
+}
+
+/* The warning: a partial last page, then damaged pages. */
+static void compose_warning(struct xb_lsched *d)
+{
+    char bad[sizeof d->bad_msg + 64] = "";
+    if (d->bad_pages == 1)
+        snprintf(bad, sizeof bad, "%s: skipped", d->bad_msg);
+    else if (d->bad_pages > 1)
+        snprintf(bad, sizeof bad, "%llu damaged pages skipped, the first: %s",
+                 (unsigned long long)d->bad_pages, d->bad_msg);
+    snprintf(d->warning, sizeof d->warning, "%s%s%s", d->tail_msg,
+             d->tail_msg[0] && bad[0] ? "; " : "", bad);
+}
+
+static void bad_page(struct xb_lsched *d, const char *file, uint64_t off,
+                     const char *why)
+{
+    if (d->bad_pages++ == 0)
+        snprintf(d->bad_msg, sizeof d->bad_msg, "%s: page at offset %llu: %s",
+                 file, (unsigned long long)off, why);
+    compose_warning(d);
+}
+
+/* Queue a page (NULL: a damaged page, skipped with a gap). */
 static int push_page(struct cpuq *q, const char *page, bool owned)
 {
     if (q->head && q->head == q->n) {
@@ -369,10 +750,20 @@ static int push_page(struct cpuq *q, const char *page, bool owned)
     return 0;
 }
 
+/* Largest page the checks accept (kbuffer keeps offsets in 27 bits). */
+#define PAGE_MAX (1u << 26)
+
 int xb_lsched_map_file(struct xb_lsched *d, unsigned cpu, const char *path,
                        struct xb_err *err)
 {
+    if (cpu >= d->ncpu)
+        return xb_err_set(err, -XB_EINPUT, "%s: CPU %u of %u", path, cpu, d->ncpu);
+    if (d->page <= PAGE_HDR || d->page > PAGE_MAX)
+        return xb_err_set(err, -XB_EINPUT, "%s: page size %zu is not usable",
+                          path, d->page);
     struct cpuq *q = &d->q[cpu];
+    if (q->map)
+        return xb_err_set(err, -XB_EINPUT, "%s: CPU %u already has a file", path, cpu);
     int fd = open(path, O_RDONLY | O_CLOEXEC);
     if (fd < 0)
         return xb_err_set(err, -XB_EINPUT, "%s: %s", path, strerror(errno));
@@ -382,10 +773,12 @@ int xb_lsched_map_file(struct xb_lsched *d, unsigned cpu, const char *path,
         return xb_err_set(err, -XB_EINPUT, "%s: %s", path, strerror(errno));
     }
     size_t len = (size_t)st.st_size;
-    if (len % d->page)
-        snprintf(d->warning, sizeof d->warning, "%s: %zu bytes at the end are "
+    if (len % d->page) {
+        snprintf(d->tail_msg, sizeof d->tail_msg, "%s: %zu bytes at the end are "
                  "not a whole %zu-byte page (recording cut short?): ignored",
                  path, len % d->page, d->page);
+        compose_warning(d);
+    }
     len -= len % d->page;
     if (len) {
         q->map = mmap(NULL, len, PROT_READ, MAP_PRIVATE, fd, 0);
@@ -398,22 +791,37 @@ int xb_lsched_map_file(struct xb_lsched *d, unsigned cpu, const char *path,
         madvise(q->map, len, MADV_SEQUENTIAL);
     }
     close(fd);
-    for (size_t off = 0; off < len; off += d->page)
-        if (push_page(q, (const char *)q->map + off, false))
+    char why[160];
+    for (size_t off = 0; off < len; off += d->page) {
+        const char *pg = (const char *)q->map + off;
+        if (check_page(d, (const unsigned char *)pg, why, sizeof why)) {
+            bad_page(d, path, off, why);
+            pg = NULL;
+        }
+        if (push_page(q, pg, false))
             return xb_err_set(err, -ENOMEM, "out of memory");
+    }
     return 0;
 }
 
 int xb_lsched_add_page(struct xb_lsched *d, unsigned cpu, const void *page,
                        size_t len)
 {
-    if (cpu >= d->ncpu || len > d->page)
+    if (cpu >= d->ncpu || len > d->page || d->page <= PAGE_HDR || d->page > PAGE_MAX)
         return -EINVAL;
     char *p = calloc(1, d->page);
     if (!p)
         return -ENOMEM;
     memcpy(p, page, len);
-    int rc = push_page(&d->q[cpu], p, true);
+    char why[160], name[32];
+    uint64_t off = d->q[cpu].added++ * (uint64_t)d->page;
+    if (check_page(d, (unsigned char *)p, why, sizeof why)) {
+        snprintf(name, sizeof name, "cpu%u (live)", cpu);
+        bad_page(d, name, off, why);
+        free(p);
+        p = NULL;
+    }
+    int rc = push_page(&d->q[cpu], p, p != NULL);
     if (rc)
         free(p);
     return rc;
@@ -434,6 +842,11 @@ static bool next_event(struct cpuq *q)
         q->loaded = false;
     }
     while (q->head < q->n) {
+        if (!q->page[q->head]) {         /* damaged, skipped: a gap */
+            q->gap = true;
+            q->head++;
+            continue;
+        }
         if (kbuffer_load_subbuffer(q->kb, (void *)q->page[q->head]) < 0) {
             if (q->owned[q->head])
                 free((void *)q->page[q->head]);
@@ -442,12 +855,19 @@ static bool next_event(struct cpuq *q)
         }
         q->loaded = true;
         q->ev = kbuffer_read_event(q->kb, &q->ts);
-        int missed = kbuffer_missed_events(q->kb);
-        if (missed && q->ev) {
+        /* Missed events before this page (read here: kbuffer_missed_events
+         * says 0 when the page starts with a time extend or padding).  The
+         * gap is charged when the CPU's next event is fed, even if this
+         * page has none. */
+        const unsigned char *pg = (const unsigned char *)q->page[q->head];
+        uint64_t commit = rd_le(pg + 8, (unsigned)sizeof(long));
+        if (commit & RB_MISSED_EVENTS) {
             q->lost_pages++;
-            if (missed > 0)
-                q->lost += (uint64_t)missed;
-            q->gap = true;             /* charged when its event is fed */
+            if (commit & RB_MISSED_STORED) {
+                uint64_t len = commit & ~(RB_MISSED_EVENTS | RB_MISSED_STORED);
+                q->lost += rd_le(pg + PAGE_HDR + len, (unsigned)sizeof(long));
+            }
+            q->gap = true;
         }
         if (q->ev)
             return true;
@@ -622,7 +1042,7 @@ int xb_lsched_seed_blocked(struct xb_lsched *d, struct xb_engine *e, pid_t tid,
     struct task *k = find_task(d, tid);
     if (!k || cpu >= d->ncpu)
         return 0;
-    return move(e, 0, cpu, k, XB_UNKNOWN, XB_BLOCKED, -1);
+    return move(e, 0, cpu, k, XB_UNKNOWN, XB_BLOCKED, (int)cpu);
 }
 
 static int apply_upto(struct xb_lsched *d, struct xb_engine *e, uint64_t upto)

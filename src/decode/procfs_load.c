@@ -20,6 +20,7 @@ struct domsum {
     unsigned domid;
     double rss;             /* this group's resident bytes */
     bool rss_seen;
+    bool other_disk, other_mem;  /* another source gave these: left alone */
 };
 
 struct state {
@@ -42,7 +43,8 @@ static struct pidval *pid_slot(struct state *s, unsigned domid, int pid)
     return &s->p[s->np++];
 }
 
-static struct domsum *dom_slot(struct state *s, unsigned domid)
+static struct domsum *dom_slot(struct state *s, const struct xb_counters *c,
+                                unsigned domid)
 {
     for (size_t i = 0; i < s->nd; i++)
         if (s->d[i].domid == domid)
@@ -51,7 +53,11 @@ static struct domsum *dom_slot(struct state *s, unsigned domid)
     if (!v)
         return NULL;
     s->d = v;
-    s->d[s->nd] = (struct domsum){ domid, 0, false };
+    char key[48];
+    xb_counters_domkey(key, sizeof key, domid, 0);
+    s->d[s->nd] = (struct domsum){ domid, 0, false,
+                                   xb_counters_has(c, key, "disk_read_bytes"),
+                                   xb_counters_has(c, key, "mem_bytes") };
     return &s->d[s->nd++];
 }
 
@@ -71,10 +77,10 @@ static int emit(struct state *s, struct xb_counters *c, uint64_t t)
         }
         char key[48];
         xb_counters_domkey(key, sizeof key, d->domid, 0);
-        if (any && (xb_counters_add(c, key, "disk_read_bytes", XB_CUMULATIVE, t, rd) ||
+        if (any && !d->other_disk && (xb_counters_add(c, key, "disk_read_bytes", XB_CUMULATIVE, t, rd) ||
                     xb_counters_add(c, key, "disk_write_bytes", XB_CUMULATIVE, t, wr)))
             return -ENOMEM;
-        if (d->rss_seen &&
+        if (d->rss_seen && !d->other_mem &&
             xb_counters_add(c, key, "mem_bytes", XB_GAUGE, t, d->rss))
             return -ENOMEM;
         d->rss = 0;
@@ -169,7 +175,7 @@ int xb_procfs_load_stream(FILE *f, const char *path, const struct xb_timebase *t
                     break;
                 }
                 kind = what[0] == 'i' ? IO : STATM;
-                if (!(pv = pid_slot(&s, domid, pid)) || !(ds = dom_slot(&s, domid))) {
+                if (!(pv = pid_slot(&s, domid, pid)) || !(ds = dom_slot(&s, c, domid))) {
                     rc = xb_err_set(err, -ENOMEM, "out of memory");
                     break;
                 }

@@ -3,7 +3,9 @@
  * its processes; a process that ended keeps its last value), mem_bytes
  * (resident set of its live processes), and per host block device "dev:NAME"
  * the /proc/diskstats fields dev_reads, dev_read_sectors, dev_read_ms,
- * dev_writes, dev_write_sectors, dev_write_ms, dev_io_ms, dev_weighted_ms. */
+ * dev_writes, dev_write_sectors, dev_write_ms, dev_io_ms, dev_weighted_ms.
+ * A domain whose disk or memory series another source already loaded
+ * (libvirt's block stats and balloon) keeps those: procfs adds none. */
 #ifndef XB_PROCFS_LOAD_H
 #define XB_PROCFS_LOAD_H
 

@@ -86,7 +86,7 @@ static double sum(json_t *arr, const char *field)
 }
 
 static int load_domain(struct ctx *x, struct xb_domid_track *tr, json_t *d,
-                       size_t idx, uint64_t t)
+                       size_t idx, uint64_t t_cpu, uint64_t t)
 {
     json_t *uuid = json_object_get(d, "uuid");
     double id = num(d, "id");
@@ -98,7 +98,9 @@ static int load_domain(struct ctx *x, struct xb_domid_track *tr, json_t *d,
                                        uuid ? json_string_value(uuid) : "", NULL);
     char key[48];
     xb_counters_domkey(key, sizeof key, (uint32_t)id, inst);
-    int rc = add(x, key, "cpu_ns", XB_CUMULATIVE, t, num(d, "cpu_ns"));
+    double cpu = num(d, "cpu_ns_at_tsc");
+    int rc = cpu >= 0 ? add(x, key, "cpu_ns", XB_CUMULATIVE, t_cpu, cpu)
+                      : add(x, key, "cpu_ns", XB_CUMULATIVE, t, num(d, "cpu_ns"));
     rc = rc ? rc : add(x, key, "mem_bytes", XB_GAUGE, t, num(d, "mem_bytes"));
     json_t *nets = json_object_get(d, "nets"), *vbds = json_object_get(d, "vbds");
     if (json_is_array(nets) && json_array_size(nets) > 0) {
@@ -145,12 +147,18 @@ static int load_line(struct ctx *x, struct xb_domid_track *tr, const char *text,
                         x->path, x->line);
         goto out;
     }
-    uint64_t t = xb_timebase_ns(tb, (uint64_t)json_integer_value(tsc));
+    uint64_t t_cpu = xb_timebase_ns(tb, (uint64_t)json_integer_value(tsc));
+    uint64_t t = t_cpu;
+    json_t *end = json_object_get(root, "tsc_end");
+    if (json_is_integer(end) && json_integer_value(end) >= json_integer_value(tsc)) {
+        uint64_t a = (uint64_t)json_integer_value(tsc);
+        t = xb_timebase_ns(tb, a + ((uint64_t)json_integer_value(end) - a) / 2);
+    }
     xb_domid_track_next(tr);
     size_t i;
     json_t *d;
     json_array_foreach(doms, i, d) {
-        if ((rc = load_domain(x, tr, d, i, t)))
+        if ((rc = load_domain(x, tr, d, i, t_cpu, t)))
             break;
     }
 out:

@@ -1,11 +1,15 @@
 /* xenstat_load.h: the xenstat samples file of a Xen run folder (written by
  * source/xen/xenstat_sampler.c), and the domain identity rule both sides use.
  *
- * The file is JSON lines, one libxenstat reading per line, stamped with the
- * TSC read in dom0 just before the reading (the clock of the trace):
- *   {"tsc": N, "tsc_end": N, "mono_ns": N, "real_ns": N (CLOCK_REALTIME),
+ * The file is JSON lines, one reading per line, stamped with the TSC read in
+ * dom0 (the clock of the trace): "tsc" when Xen's CPU counters were read
+ * (cpu_ns_at_tsc), "tsc_end" after libxenstat's reading, with the matching
+ * CLOCK_MONOTONIC and CLOCK_REALTIME times:
+ *   {"tsc": N, "tsc_info_cycles": N, "tsc_end": N, "mono_ns": N,
+ *    "mono_ns_end": N, "real_ns": N, "real_ns_end": N,
  *    "domains": [{"id": 1, "uuid": "...", "name": "g-cpu", "state": "r",
- *                 "cpu_ns": N, "mem_bytes": N, "max_mem_bytes": N,
+ *                 "cpu_ns": N, "cpu_ns_at_tsc": N,
+ *                 "mem_bytes": N, "max_mem_bytes": N,
  *                 "vcpus": [{"id": 0, "online": 1, "ns": N}],
  *                 "nets": [{"id": 0, "rx_bytes": N, "rx_packets": N,
  *                           "rx_errs": N, "rx_drop": N, "tx_bytes": N,
@@ -14,7 +18,10 @@
  *                           "rd_reqs": N, "wr_reqs": N, "rd_sects": N,
  *                           "wr_sects": N}]}]}
  * Values are libxenstat's, unaltered (network counters are dom0's view of
- * the vif; VBD sectors are 512 bytes).
+ * the vif; VBD sectors are 512 bytes), except cpu_ns_at_tsc, the same Xen
+ * counter as cpu_ns read by the sampler at "tsc".  The loader dates
+ * cpu_ns_at_tsc at tsc and libxenstat's values midway between tsc and
+ * tsc_end.
  */
 #ifndef XB_XENSTAT_LOAD_H
 #define XB_XENSTAT_LOAD_H

@@ -31,7 +31,15 @@ int xb_counters_load_all(const struct xb_manifest *m, const struct xb_timebase *
     struct xb_counters *c = xb_counters_new();
     if (!c)
         return xb_err_set(err, -ENOMEM, "out of memory");
-    for (unsigned i = 0; i < m->ncounters; i++) {
+    /* procfs last: where another source (libvirt's block stats, balloon)
+     * already gave a domain's figure, procfs leaves that metric alone. */
+    unsigned order[XB_MAX_COUNTER_FILES], n = 0;
+    for (int pass = 0; pass < 2; pass++)
+        for (unsigned i = 0; i < m->ncounters; i++)
+            if ((strcmp(m->counters[i].format, "procfs") == 0) == (pass == 1))
+                order[n++] = i;
+    for (unsigned j = 0; j < n; j++) {
+        unsigned i = order[j];
         xb_counters_loader load = loader_for(m->counters[i].format);
         if (!load) {
             xb_counters_free(c);

@@ -120,6 +120,7 @@ int xb_pipeline_linux(const struct xb_input_opts *o, const struct xb_manifest *m
     info.run_id = m->run_id[0] ? m->run_id : NULL;
     info.counters = counters;
     info.missing = m->missing[0] ? m->missing : NULL;
+    info.cache_na = m->cache_na[0] ? m->cache_na : NULL;
     struct run run = { p, ctx, &info };
     if ((rc = xb_lsched_new(&d, m->formats_dir, m->ncpu, m->page_size,
                             m->t0_mono_ns, err)))

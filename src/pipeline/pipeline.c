@@ -72,6 +72,7 @@ int xb_pipeline_run(const struct xb_input_opts *o, const struct xb_presenter *p,
     info.start_utc = man.start_utc[0] ? man.start_utc : NULL;
     info.run_id = man.run_id[0] ? man.run_id : NULL;
     info.missing = man.missing[0] ? man.missing : NULL;
+    info.cache_na = man.cache_na[0] ? man.cache_na : NULL;
 
     info.tsc_hz = o->tsc_hz ? o->tsc_hz : man.tsc_hz;
     info.tsc_hz_from = o->tsc_hz ? "--tsc-hz" : manifest_path;

@@ -47,6 +47,7 @@ struct xb_run_info {
      * or NULL when the run has none.  See account/counters.h. */
     const struct xb_counters *counters;
     const char *missing;       /* sources absent at record time, with why */
+    const char *cache_na;      /* why the cache counters are missing, or NULL */
 };
 
 struct xb_presenter {

@@ -69,6 +69,8 @@ static int identity(json_t *root, struct xb_manifest *m, const char *path,
         json_t *s = json_object_get(e, "source"), *r = json_object_get(e, "reason");
         if (!json_is_string(s) || !json_is_string(r))
             continue;
+        if (strncmp(json_string_value(s), "perf", 4) == 0 && !m->cache_na[0])
+            snprintf(m->cache_na, sizeof m->cache_na, "%s", json_string_value(r));
         size_t n = strlen(m->missing);
         snprintf(m->missing + n, sizeof m->missing - n, "%s%s: %s", n ? "; " : "",
                  json_string_value(s), json_string_value(r));

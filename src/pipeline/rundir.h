@@ -31,6 +31,7 @@ struct xb_manifest {
     struct xb_counter_file counters[XB_MAX_COUNTER_FILES];
     unsigned ncounters;
     char missing[512];        /* "perf: reason; ..." sources absent at record */
+    char cache_na[256];       /* why there are no cache counters, or "" */
 };
 
 void xb_manifest_free(struct xb_manifest *m);

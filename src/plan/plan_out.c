@@ -60,6 +60,16 @@ static void print_notes(FILE *out, const struct xb_plan_report *r,
                         const struct totals *t)
 {
     fputs("notes:\n", out);
+    const char *sep = "  memory use not measured, sized on the allocation (as-is): ";
+    for (size_t i = 0; i < r->n; i++) {
+        const struct xb_need *nd = &r->vm[i].need;
+        if (nd->mem_from && strcmp(nd->mem_from, "allocation") == 0) {
+            fprintf(out, "%s%s", sep, r->vm[i].prof->vm->name);
+            sep = ", ";
+        }
+    }
+    if (*sep == ',')
+        fputc('\n', out);
     if (t->bases & (1u << XB_BASIS_MFLOPS))
         fputs("  cpu basis mflops: host cores used x host LINPACK MFLOPS per core / "
               "the type's MFLOPS per vCPU\n", out);
@@ -78,10 +88,7 @@ static void print_notes(FILE *out, const struct xb_plan_report *r,
             fprintf(out, "  %s: waited %.1f %% of its vCPU time (flag at %.0f %%): "
                     "its measured use understates its need\n", p->vm->name,
                     p->m[XB_M_WAITED].mean, XB_WAITED_FLAG_PCT);
-        if (v->need.mem_from && strcmp(v->need.mem_from, "allocation") == 0)
-            fprintf(out, "  %s: memory use not measured: sized on its allocation "
-                    "(as-is)\n", p->vm->name);
-        else if (!v->need.mem_from && v->finding != XB_F_NODATA)
+        if (!v->need.mem_from && v->finding != XB_F_NODATA)
             fprintf(out, "  %s: memory neither measured nor known: not a "
                     "constraint\n", p->vm->name);
         if (v->finding == XB_F_NODATA)
@@ -121,8 +128,10 @@ static void print_table(FILE *out, const struct xb_plan_report *r)
     for (size_t i = 0; i < r->n; i++)
         if ((int)strlen(r->vm[i].prof->vm->name) > w)
             w = (int)strlen(r->vm[i].prof->vm->name);
+    char pcol[32];
+    snprintf(pcol, sizeof pcol, "cpu p%g", z->o.percentile);
     fprintf(out, "\n%-*s  %-8s %4s %9s %8s %7s  %-17s %-10s %s\n", w, "VM", "host",
-            "vCPU", "memory", "cpu p%g", "need", "finding", "confidence", "reasons");
+            "vCPU", "memory", pcol, "need", "finding", "confidence", "reasons");
     fprintf(out, "%-*s  %-8s %-12s %-20s %-9s %4s %8s %10s  %-8s %s\n", w, "", "provider",
             "region", "type", "category", "vCPU", "mem GiB", "$/month", "risk",
             "cpu basis: type vCPUs per host core -> vCPUs needed");

@@ -182,14 +182,65 @@ static void metric_p(const struct xb_series *vm, double (*get)(const struct xb_s
     *mx = xb_percentile_sorted(sort, n, 100);
 }
 
+/* The profile holds the common percentiles already, over the same usable
+ * samples by the same rule: take them instead of sorting again. */
+static bool from_profile(const struct xb_stat *st, double p, double *pv, double *mx)
+{
+    const double ps[] = { 50, 90, 95, 99, 100 };
+    const double vs[] = { st->p50, st->p90, st->p95, st->p99, st->max };
+    for (size_t i = 0; i < sizeof ps / sizeof ps[0]; i++) {
+        if (p == ps[i]) {
+            *pv = vs[i];
+            *mx = st->max;
+            return true;
+        }
+    }
+    return false;
+}
+
+static void metric_stat(const struct xb_profile *prof, int m, double *sort,
+                        double p, double *pv, double *mx)
+{
+    if (!from_profile(&prof->m[m], p, pv, mx))
+        metric_p(prof->vm, xb_metrics[m].get, sort, p, pv, mx);
+}
+
+/* Percentile of cores x a per-host figure (GHz, MFLOPS): when every usable
+ * sample has the same figure k, it is P(cores) x k exactly (a positive
+ * constant keeps the order), else sort the products. */
+static void scaled_stat(double **a, int col, size_t n, const struct xb_series *vm,
+                        bool mflops, double p, const struct xb_need *nd,
+                        double *pv, double *mx)
+{
+    double k = NAN;
+    bool same = true;
+    for (size_t i = 0; same && i < vm->n; i++) {
+        if (!xb_sample_usable(&vm->s[i]))
+            continue;
+        double x = mflops ? vm->s[i].host_mflops : vm->s[i].cpu_mhz / 1000.0;
+        if (isnan(x)) {
+            *pv = *mx = NAN;
+            return;
+        }
+        same = isnan(k) || x == k;
+        k = x;
+    }
+    if (same && !isnan(k)) {
+        *pv = nd->cpu_p * k;
+        *mx = nd->cpu_max * k;
+    } else
+        pstat(a, col, n, p, pv, mx);
+}
+
 static void compute_need(const struct xb_profile *prof, double **a, size_t n,
                          const struct xb_size_opts *o, struct xb_need *nd)
 {
     const struct xb_series *vm = prof->vm;
     double h = 1.0 + o->headroom, p = o->percentile;
-    pstat(a, A_CORES, n, p, &nd->cpu_p, &nd->cpu_max);
-    pstat(a, A_GHZ, n, p, &nd->ghz_p, &nd->ghz_max);
-    pstat(a, A_MFLOPS, n, p, &nd->mflops_p, &nd->mflops_max);
+    if (!from_profile(&prof->m[XB_M_CPU], p, &nd->cpu_p, &nd->cpu_max))
+        pstat(a, A_CORES, n, p, &nd->cpu_p, &nd->cpu_max);
+    scaled_stat(a, A_GHZ, n, vm, false, p, nd, &nd->ghz_p, &nd->ghz_max);
+    scaled_stat(a, A_MFLOPS, n, vm, true, p, nd, &nd->mflops_p, &nd->mflops_max);
     nd->cpu_cores = nd->cpu_p * h;
     nd->host_ghz = nd->host_mflops = NAN;
     for (size_t i = vm->n; i-- > 0;) {
@@ -201,7 +252,7 @@ static void compute_need(const struct xb_profile *prof, double **a, size_t n,
     }
 
     double mp, mx;
-    metric_p(vm, xb_metrics[XB_M_MEM].get, a[A_SORT], p, &mp, &mx);
+    metric_stat(prof, XB_M_MEM, a[A_SORT], p, &mp, &mx);
     nd->mem_from = NULL;
     nd->mem_gib = nd->mem_peak_gib = NAN;
     if (!isnan(mp)) {
@@ -213,16 +264,17 @@ static void compute_need(const struct xb_profile *prof, double **a, size_t n,
         nd->mem_gib = nd->mem_peak_gib = prof->mem_alloc_bytes / 1073741824.0;
         nd->mem_from = "allocation";
     }
-    metric_p(vm, xb_metrics[XB_M_DISK_RD].get, a[A_SORT], p, &mp, &mx);
+    metric_stat(prof, XB_M_DISK_RD, a[A_SORT], p, &mp, &mx);
     double wp, wx;
-    metric_p(vm, xb_metrics[XB_M_DISK_WR].get, a[A_SORT], p, &wp, &wx);
-    /* Read and write share the type's throughput limit. */
+    metric_stat(prof, XB_M_DISK_WR, a[A_SORT], p, &wp, &wx);
+    /* Read and write share the type's throughput limit: the sum of their
+     * percentiles (never below the percentile of the sum). */
     nd->disk_mbps = (mp + wp) * h;
     nd->disk_peak_mbps = mx + wx;
-    metric_p(vm, xb_metrics[XB_M_DISK_IOPS].get, a[A_SORT], p, &mp, &mx);
+    metric_stat(prof, XB_M_DISK_IOPS, a[A_SORT], p, &mp, &mx);
     nd->disk_iops = mp * h;
     nd->disk_peak_iops = mx;
-    metric_p(vm, xb_metrics[XB_M_NET].get, a[A_SORT], p, &mp, &mx);
+    metric_stat(prof, XB_M_NET, a[A_SORT], p, &mp, &mx);
     nd->net_gbps = mp * 8e-3 * h;       /* MB/s -> Gbit/s */
     nd->net_peak_gbps = mx * 8e-3;
 }

@@ -2,17 +2,62 @@
 #include "stats.h"
 
 #include <math.h>
-#include <stdlib.h>
 
-static int cmp_double(const void *a, const void *b)
+/* Quicksort (median of three, the smaller side first) with insertion sort
+ * below 24 elements: profiles sort many short arrays, where qsort()'s
+ * comparator calls cost more than the sorting.  The values are never NAN. */
+static void insertion(double *v, size_t n)
 {
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
+    for (size_t i = 1; i < n; i++) {
+        double x = v[i];
+        size_t j = i;
+        for (; j > 0 && v[j - 1] > x; j--)
+            v[j] = v[j - 1];
+        v[j] = x;
+    }
+}
+
+static void swap(double *a, double *b)
+{
+    double t = *a;
+    *a = *b;
+    *b = t;
 }
 
 void xb_sort_doubles(double *v, size_t n)
 {
-    qsort(v, n, sizeof *v, cmp_double);
+    while (n > 24) {
+        size_t m = n / 2;
+        if (v[m] < v[0])
+            swap(&v[m], &v[0]);
+        if (v[n - 1] < v[0])
+            swap(&v[n - 1], &v[0]);
+        if (v[n - 1] < v[m])
+            swap(&v[n - 1], &v[m]);
+        double pivot = v[m];
+        size_t i = 0, j = n - 1;
+        for (;;) {
+            while (v[i] < pivot)
+                i++;
+            while (v[j] > pivot)
+                j--;
+            if (i >= j)
+                break;
+            swap(&v[i], &v[j]);
+            i++;
+            j--;
+        }
+        size_t left = j + 1;        /* [0, j] <= pivot <= [j + 1, n) */
+        if (left < n - left) {
+            xb_sort_doubles(v, left);
+            v += left;
+            n -= left;
+        } else {
+            xb_sort_doubles(v + left, n - left);
+            n = left;
+        }
+    }
+    insertion(v, n);
 }
 
 double xb_percentile_sorted(const double *v, size_t n, double p)

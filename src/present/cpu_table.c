@@ -60,12 +60,14 @@ static void domain_rows(struct xb_present *pr, const struct xb_window *w,
 }
 
 static void domain_block(struct xb_present *pr, const struct xb_window *w,
-                         const struct xb_domain_acc *d)
+                         const struct xb_domain_acc *d, bool linux_run)
 {
     char label[48];
     xb_present_domlabel(d, label, sizeof label);
     domain_rows(pr, w, d, -1, label);
-    if (!pr->vcpu)
+    /* On Linux the host (domain 0) is every task of no domain: one row per
+     * thread would bury the table (CSV/JSON keep them). */
+    if (!pr->vcpu || (linux_run && d->domid == 0))
         return;
     bool emu = false;
     for (uint32_t k = 0; k < d->nvcpu; k++) {
@@ -90,6 +92,7 @@ static int table_window(const struct xb_window *w, const struct xb_run_info *inf
     struct xb_present *pr = ctx;
     FILE *out = pr->out;
     unsigned n = w->npcpu;
+    bool linux_run = info->source && strcmp(info->source, "linux") == 0;
 
     if (pr->nwindows++)
         fputc('\n', out);
@@ -110,7 +113,7 @@ static int table_window(const struct xb_window *w, const struct xb_run_info *inf
             idle = &w->domains[i];
             continue;
         }
-        domain_block(pr, w, &w->domains[i]);
+        domain_block(pr, w, &w->domains[i], linux_run);
     }
     /* The total row: every domain but idle. */
     double v[n + 1];
@@ -130,7 +133,7 @@ static int table_window(const struct xb_window *w, const struct xb_run_info *inf
         row(out, r == 0 ? "total" : "", rows[r].label, v, n + 1);
     }
     if (pr->idle && idle)
-        domain_block(pr, w, idle);
+        domain_block(pr, w, idle, linux_run);
 
     char buf[32];
     fputs("legend:", out);
@@ -157,6 +160,7 @@ static int table_window(const struct xb_window *w, const struct xb_run_info *inf
         fprintf(out, "records contradicting the tracked state: %" PRIu64
                 " (their time is unknown)\n", w->mismatches);
     xb_present_io_tables(out, w, info);
+    xb_present_cache(out, w, info);
     return ferror(out) ? 1 : 0;
 }
 

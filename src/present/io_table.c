@@ -2,6 +2,8 @@
  * like `iostat -x`, from the run's sampled counters (account/counters.h). */
 #include "present.h"
 
+#include "present/cache_table.h"
+
 #include <string.h>
 
 bool xb_present_dom_io(const struct xb_window *w, const struct xb_run_info *info,
@@ -97,4 +99,23 @@ void xb_present_io_tables(FILE *out, const struct xb_window *w,
     }
     struct devctx x = { out, w, info->counters, false };
     xb_counters_each_entity(info->counters, "dev:", dev_row, &x);
+}
+
+void xb_present_cache(FILE *out, const struct xb_window *w,
+                      const struct xb_run_info *info)
+{
+    if (info->cache_na) {
+        xb_cache_table_print(out, w, info, info->cache_na);
+        return;
+    }
+    if (!info->counters)
+        return;
+    char key[48];
+    for (unsigned i = 0; i < w->ndomain; i++) {
+        xb_counters_domkey(key, sizeof key, w->domains[i].domid, w->domains[i].instance);
+        if (xb_counters_has(info->counters, key, "llc_refs")) {
+            xb_cache_table_print(out, w, info, NULL);
+            return;
+        }
+    }
 }

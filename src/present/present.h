@@ -64,6 +64,11 @@ bool xb_present_dom_io(const struct xb_window *w, const struct xb_run_info *info
 void xb_present_io_tables(FILE *out, const struct xb_window *w,
                           const struct xb_run_info *info);
 
+/* The cache table (present/cache_table.c): n/a with the reason when the
+ * recorder had no counters, nothing when the run never meant to have them. */
+void xb_present_cache(FILE *out, const struct xb_window *w,
+                      const struct xb_run_info *info);
+
 /* The footer lines shared by the text formats. */
 void xb_present_footer(FILE *out, const struct xb_run_info *info);
 

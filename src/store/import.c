@@ -22,7 +22,6 @@
 #include "account/counters.h"
 #include "pipeline/pipeline.h"
 #include "present/present.h"
-#include "source/linux/domains.h"
 #include "store/capture.h"
 
 struct collect {
@@ -198,10 +197,13 @@ static int on_window(const struct xb_window *w, const struct xb_run_info *info,
         domains++;
         char dn[32], name[96];
         const char *base = xb_names_show(info->names, d->domid, dn, sizeof dn);
-        if (d->instance)
-            snprintf(name, sizeof name, "%s#%u", base, d->instance);
-        else
-            snprintf(name, sizeof name, "%s", base);
+        size_t same = 0;    /* a VM is known by name: make shared names unique */
+        for (size_t k = 0; info->names && k < info->names->n; k++)
+            same += strcmp(info->names->v[k].name, base) == 0;
+        int used = snprintf(name, sizeof name, same > 1 ? "%s/d%u" : "%s", base,
+                            d->domid);
+        if (d->instance && used > 0 && (size_t)used < sizeof name)
+            snprintf(name + used, sizeof name - (size_t)used, "#%u", d->instance);
 
         struct xb_acc acc;
         xb_present_sum(w, d, -1, XB_COL_TOTAL(w->npcpu), &acc);

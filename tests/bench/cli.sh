@@ -69,6 +69,14 @@ else
 fi
 [ -z "$(ls "$T/tmp")" ] && ok || bad "temporary files left: $(ls "$T/tmp")"
 
+# CPUs this host does not have: found when the cgroups are made (root).
+if [ "$(id -u)" -eq 0 ]; then
+    printf '[run]\nduration = 3\n[domain a]\nstressor = cpu\ncpus = 999\n' > "$T/cpus.scn"
+    expect 2 "$T/cpus.scn:3: domain 'a': cpus = 999: not CPUs of this host (online CPUs here: " \
+        -- bench -o "$T/cpus-run" "$T/cpus.scn"
+    ls -d /sys/fs/cgroup/*/xenbench/bench-* > /dev/null 2>&1 && bad "cgroups left behind" || ok
+fi
+
 # With the recorder (root and tracefs only).
 if [ "$(id -u)" -eq 0 ] && [ -d /sys/kernel/tracing/instances ]; then
     TMPDIR="$T/tmp" "$XB" overhead --n 200 --pairs 1 --settle 0.1 > "$T/out" 2> "$T/err"

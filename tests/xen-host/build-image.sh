@@ -22,6 +22,7 @@ xen-utils-common xenstore-utils busybox kmod util-linux e2fsprogs procps iproute
 coreutils"
 t0=$(date +%s)
 log() { echo "[build-image +$(( $(date +%s) - t0 ))s] $*" >&2; }
+BLOG=/dev/null   # debootstrap and apt output, once the cache folder exists
 
 # ---- mirror, from the apt configuration of this machine ----------------------
 mirror() {  # mirror [security]
@@ -74,8 +75,10 @@ K2=$( { echo "$K1 $RUNTIME_PKGS"; cat "$HERE/dom0-init.sh" "$HERE/guest-init.sh"
 ROOTFS="$CACHE/rootfs-$K1"
 IMG="$CACHE/image-$K2"
 mkdir -p "$CACHE"
+BLOG="$CACHE/build.log"
 exec 9> "$CACHE/.lock"
 flock 9                                   # one builder at a time
+: > "$BLOG"
 if [ -e "$IMG/.done" ]; then
   log "cached image $IMG"
   echo "$IMG"; exit 0
@@ -87,13 +90,17 @@ chroot_mounts() {
   trap 'umount "$ROOTFS/proc" "$ROOTFS/sys" "$ROOTFS/dev" 2>/dev/null || true' EXIT
 }
 chroot_umounts() { umount "$ROOTFS/proc" "$ROOTFS/sys" "$ROOTFS/dev"; trap - EXIT; }
-apt_in() { chroot "$ROOTFS" env DEBIAN_FRONTEND=noninteractive apt-get "$@"; }
+apt_in() {
+  chroot "$ROOTFS" env DEBIAN_FRONTEND=noninteractive apt-get "$@" >> "$BLOG" 2>&1 ||
+    { echo "build-image: apt-get $* failed in the chroot; see $BLOG" >&2; return 1; }
+}
 
 if [ ! -e "$ROOTFS/.base-done" ]; then
   # older levels are not needed any more: keep the cache to one of each
   rm -rf "$CACHE"/rootfs-* "$CACHE"/image-*
   log "debootstrap $SUITE (minbase) from the apt mirror"
-  debootstrap --variant=minbase "$SUITE" "$ROOTFS" "$MIRROR" >&2
+  debootstrap --variant=minbase "$SUITE" "$ROOTFS" "$MIRROR" >> "$BLOG" 2>&1 ||
+    { echo "build-image: debootstrap failed; see $BLOG" >&2; exit 1; }
   {
     echo "deb $MIRROR $SUITE main"
     echo "deb $MIRROR $SUITE-updates main"
@@ -104,15 +111,15 @@ if [ ! -e "$ROOTFS/.base-done" ]; then
   chmod +x "$ROOTFS/usr/sbin/policy-rc.d"
   chroot_mounts
   log "kernel, Xen and tools in the chroot"
-  apt_in update -qq >&2
+  apt_in update -qq
   # shellcheck disable=SC2086
-  apt_in install -y -qq --no-install-recommends $BASE_PKGS >&2
+  apt_in install -y -qq --no-install-recommends $BASE_PKGS
   chroot_umounts
   sed -i 's/^root:[^:]*:/root::/' "$ROOTFS/etc/shadow"   # test image: no password
   echo '/dev/vda / ext4 rw,noatime 0 1' > "$ROOTFS/etc/fstab"
   printf 'virtio_pci\nvirtio_blk\n' >> "$ROOTFS/etc/initramfs-tools/modules"
   KVER=$(ls "$ROOTFS/lib/modules" | sort -V | tail -1)
-  chroot "$ROOTFS" update-initramfs -u -k "$KVER" >/dev/null
+  chroot "$ROOTFS" update-initramfs -u -k "$KVER" >> "$BLOG" 2>&1
   touch "$ROOTFS/.base-done"
 else
   rm -rf "$CACHE"/image-*
@@ -121,10 +128,10 @@ fi
 log "runtime packages in the chroot"
 chroot_mounts
 # shellcheck disable=SC2086
-apt_in install -y -qq --no-install-recommends $RUNTIME_PKGS >&2 || {
-  apt_in update -qq >&2
+apt_in install -y -qq --no-install-recommends $RUNTIME_PKGS 2>/dev/null || {
+  apt_in update -qq
   # shellcheck disable=SC2086
-  apt_in install -y -qq --no-install-recommends $RUNTIME_PKGS >&2; }
+  apt_in install -y -qq --no-install-recommends $RUNTIME_PKGS; }
 apt_in clean
 chroot_umounts
 install -m 0755 "$HERE/dom0-init.sh" "$ROOTFS/sbin/xenbench-init"
@@ -134,7 +141,7 @@ KVER=$(ls "$ROOTFS/lib/modules" | sort -V | tail -1)
 W=$(mktemp -d); trap 'rm -rf "$W"' EXIT
 G="$W/root"; mkdir -p "$G"/{bin,sbin,proc,sys,dev,tmp,mnt,lib/modules}
 cp "$BUSYBOX" "$G/bin/busybox"
-for a in sh mount cat echo sleep dd seq grep sed cut insmod true; do ln -s busybox "$G/bin/$a"; done
+for a in sh mount cat echo sleep dd seq grep sed cut insmod true mkfifo; do ln -s busybox "$G/bin/$a"; done
 install -m 0755 "$HERE/guest-init.sh" "$G/init"
 f=$(find "$ROOTFS/lib/modules/$KVER" -name 'xen-blkfront.ko*' | head -1)
 case "$f" in

@@ -9,7 +9,8 @@
 #
 # Env: XEN_HOST_CACHE (image cache, default ${XDG_CACHE_HOME:-/var/tmp}/
 # xenbench-xen-host), XEN_HOST_RUN (this run's folder, default in the cache),
-# RECORD_S (recording length, 12), QEMU_TIMEOUT (s, 900), SMP (pCPUs, 2).
+# RECORD_S (recording length, 12), QEMU_TIMEOUT (s, 900), SMP (pCPUs, 2),
+# XEN_EXTRA (more Xen boot options).
 set -euo pipefail
 HERE="$(cd "$(dirname "$0")" && pwd)"
 BIN="$(readlink -f "${1:-$HERE/../../build/xenbench}")"
@@ -44,7 +45,7 @@ qemu-img create -q -f qcow2 -b "$IMG/dom0.img" -F raw "$RUN/overlay.qcow2"
 # dies at its first instruction otherwise), eager FPU in Xen (lazy FPU on the
 # AMD-looking "max" CPU corrupts dom0 processes at random)
 DOM0_TIMEOUT=$(( QEMU_TIMEOUT - 60 ))
-XEN_ARGS="console=com1 com1=115200,8n1 dom0_mem=1024M,max:1024M dom0_max_vcpus=$SMP loglvl=all guest_loglvl=all spec-ctrl=eager-fpu"
+XEN_ARGS="console=com1 com1=115200,8n1 dom0_mem=1024M,max:1024M dom0_max_vcpus=$SMP loglvl=all guest_loglvl=all spec-ctrl=eager-fpu ${XEN_EXTRA-}"
 DOM0_ARGS="root=/dev/vda rw rootwait console=hvc0 earlyprintk=xen init=/sbin/xenbench-init panic=5 XB_DOM0_TIMEOUT=$DOM0_TIMEOUT"
 echo "xen-host: booting Xen under QEMU TCG ($SMP pCPUs); serial log $RUN/serial.log" >&2
 rc=0

@@ -48,8 +48,9 @@ int xb_tcapture_open(struct xb_tcapture **out, unsigned buffer_kb,
         return xb_err_set(err, -EPERM, "recording scheduler events needs root "
                           "(tracefs instances, other users' /proc/PID/io): run "
                           "as root or with sudo");
-    const char *dir = NULL;
-    if (!tracefs_tracing_dir_is_mounted(true, &dir) || !dir)
+    /* Mounts tracefs when it is not (tracefs_tracing_dir_is_mounted would
+     * too, but libtracefs 1.6 leaks a copy of the path there). */
+    if (!tracefs_tracing_dir())
         return xb_err_set(err, -ENOENT, "tracefs is not mounted and could not "
                           "be (mount -t tracefs nodev /sys/kernel/tracing; "
                           "the kernel needs CONFIG_FTRACE)");
@@ -64,7 +65,7 @@ int xb_tcapture_open(struct xb_tcapture **out, unsigned buffer_kb,
         int e = errno ? errno : EIO;
         free(c);
         return xb_err_set(err, -e, "tracefs: cannot create instance %s under "
-                          "%s/instances: %s", name, dir, strerror(e));
+                          "%s/instances: %s", name, tracefs_tracing_dir(), strerror(e));
     }
     int rc;
     char kb[32];

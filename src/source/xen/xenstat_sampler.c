@@ -1,10 +1,12 @@
 /* xenstat_sampler.c: libxenstat readings -> xenstat.jsonl lines.
  *
- * The TSC is read just before xenstat_get_node(): libxenstat reads every
- * domain's cpu_ns in its first hypercall (xc_domain_getinfolist), so that
- * stamp is the time of the CPU figures.  UUIDs come from a second
- * xc_domain_getinfolist after the reading, so every domain in it is there
- * unless it was destroyed in between (then its UUID is "").
+ Time stamps: libxenstat takes from tens of ms to a second under emulation
+ * for one reading, and does not say when it read what.  So the sampler
+ * first reads every domain's CPU time and UUID itself with the hypercall
+ * libxenstat uses for cpu_ns (xc_domain_getinfolist), between two TSC reads
+ * ("tsc" is their midpoint, "cpu_ns_at_tsc" per domain), then calls
+ * xenstat_get_node() ("tsc_end" after it).  A domain created in between has
+ * no UUID here ("").
  */
 #include "xenstat_sampler.h"
 
@@ -42,6 +44,9 @@ int xb_xsampler_open(struct xb_xsampler **out, FILE *f, struct xb_err *err)
     if (!s->xs)
         return xb_err_set(err, -ENODEV, "libxenstat cannot start (is "
                           "xenstored running?): %s", strerror(errno));
+    /* The first reading is slow (libraries and sysfs warm up): not timed. */
+    xenstat_free_node(xenstat_get_node(s->xs, XENSTAT_VCPU | XENSTAT_NETWORK |
+                                              XENSTAT_VBD));
     return 0;
 }
 
@@ -140,30 +145,39 @@ static json_t *domain_json(xenstat_domain *d, const char *uuid)
     return o;
 }
 
+static uint64_t clock_ns(clockid_t id)
+{
+    struct timespec ts;
+    clock_gettime(id, &ts);
+    return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
 int xb_xsampler_sample(struct xb_xsampler *s, struct xb_xdoms *doms,
                        void (*gone)(const struct xb_xdom *, void *),
                        void (*born)(const struct xb_xdom *, void *), void *ctx,
                        struct xb_err *err)
 {
-    struct timespec ts, rt;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    clock_gettime(CLOCK_REALTIME, &rt);
-    uint64_t tsc = xb_rdtsc();
+    /* Xen's CPU counters, read in one hypercall between two TSC reads. */
+    uint64_t mono = clock_ns(CLOCK_MONOTONIC), real = clock_ns(CLOCK_REALTIME);
+    uint64_t tsc_a = xb_rdtsc();
+    int ninfo = xc_domain_getinfolist(s->xc, 0, MAXDOM, s->info);
+    uint64_t tsc_b = xb_rdtsc();
+    if (ninfo < 0)
+        ninfo = 0;
     xenstat_node *node = xenstat_get_node(s->xs, XENSTAT_VCPU | XENSTAT_NETWORK |
                                                  XENSTAT_VBD);
     uint64_t tsc_end = xb_rdtsc();
+    uint64_t mono_end = clock_ns(CLOCK_MONOTONIC), real_end = clock_ns(CLOCK_REALTIME);
     if (!node)
         return -EAGAIN;
-    int ninfo = xc_domain_getinfolist(s->xc, 0, MAXDOM, s->info);
-    if (ninfo < 0)
-        ninfo = 0;
+    uint64_t tsc = tsc_a + (tsc_b - tsc_a) / 2;
     json_t *root = json_object(), *arr = json_array();
     int rc = 0;
-    if (!root || !arr || set_u(root, "tsc", tsc) || set_u(root, "tsc_end", tsc_end) ||
-        set_u(root, "mono_ns", (unsigned long long)ts.tv_sec * 1000000000ull +
-                               (unsigned long long)ts.tv_nsec) ||
-        set_u(root, "real_ns", (unsigned long long)rt.tv_sec * 1000000000ull +
-                               (unsigned long long)rt.tv_nsec) ||
+    if (!root || !arr || set_u(root, "tsc", tsc) ||
+        set_u(root, "tsc_info_cycles", tsc_b - tsc_a) ||
+        set_u(root, "tsc_end", tsc_end) || set_u(root, "mono_ns", mono) ||
+        set_u(root, "mono_ns_end", mono_end) || set_u(root, "real_ns", real) ||
+        set_u(root, "real_ns_end", real_end) ||
         json_object_set(root, "domains", arr)) {
         rc = xb_err_set(err, -ENOMEM, "out of memory");
         goto out;
@@ -174,10 +188,19 @@ int xb_xsampler_sample(struct xb_xsampler *s, struct xb_xdoms *doms,
         if (!d)
             continue;
         char uuid[37] = "";
-        for (int j = 0; j < ninfo; j++)
+        json_t *o = NULL;
+        int j;
+        for (j = 0; j < ninfo; j++)
             if (s->info[j].domain == xenstat_domain_id(d))
-                uuid_str(s->info[j].handle, uuid);
-        json_t *o = domain_json(d, uuid);
+                break;
+        if (j < ninfo)
+            uuid_str(s->info[j].handle, uuid);
+        o = domain_json(d, uuid);
+        if (o && j < ninfo &&
+            set_u(o, "cpu_ns_at_tsc", (unsigned long long)s->info[j].cpu_time)) {
+            json_decref(o);
+            o = NULL;
+        }
         if (!o || json_array_append_new(arr, o)) {
             rc = xb_err_set(err, -ENOMEM, "out of memory");
             goto out;
