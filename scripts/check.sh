@@ -53,6 +53,19 @@ step "valgrind: report of the example run (json, 1 s windows)" \
     vg_status 0 build/xenbench report examples/credit2-2pcpu-3guests -f json -i 1
 step "valgrind: bad input exits 2 without leaks" \
     vg_status 2 build/xenbench report --tsc-hz 1G README.md
+vgrun=$(mktemp -d "${TMPDIR:-/tmp}/xb-vg.XXXXXX")
+step "valgrind: record 2 s on this host (tracefs, procfs, perf)" \
+    vg_status 0 build/xenbench record -q -d 2 -o "$vgrun/run" --domains process
+step "valgrind: report of that Linux run (json, 0.5 s windows)" \
+    vg_status 0 build/xenbench report "$vgrun/run" -f json -i 0.5 --vcpu
+step "valgrind: import the example run and plan it" \
+    sh -c "valgrind -q --error-exitcode=99 --leak-check=full \
+             --errors-for-leak-kinds=definite,indirect \
+             build/xenbench import --db '$vgrun/h.db' examples/credit2-2pcpu-3guests \
+             >/dev/null && valgrind -q --error-exitcode=99 --leak-check=full \
+             --errors-for-leak-kinds=definite,indirect \
+             build/xenbench plan --db '$vgrun/h.db' --since all >/dev/null"
+rm -rf "$vgrun"
 
 echo "== fuzz (${FUZZ_SECONDS} s) =="
 step "libFuzzer on the xentrace and Linux decoders" ./scripts/fuzz.sh "$FUZZ_SECONDS"

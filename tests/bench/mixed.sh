@@ -10,6 +10,7 @@
 #   io domain (direct writes throttled to 10 MiB/s): write MB/s > 0, and
 #     within 20 % of 10 MiB/s.
 # Needs root, tracefs and stress-ng; exits 77 (skipped) without them.
+# Then the run goes through import and plan (tests/plan/e2e.sh).
 # Usage: mixed.sh XENBENCH SCENARIO
 set -u
 XB=$1
@@ -32,7 +33,8 @@ if ls /sys/fs/cgroup/*/xenbench/bench-* >/dev/null 2>&1; then
     echo "FAIL: cgroups left behind:"; ls -d /sys/fs/cgroup/*/xenbench/bench-*
     exit 1
 fi
-python3 - "$TMP/report.json" "$RUN" <<'PY'
+rc=0
+python3 - "$TMP/report.json" "$RUN" <<'PY' || rc=1
 import json, re, sys
 rep = json.load(open(sys.argv[1]))
 run = sys.argv[2]
@@ -97,3 +99,16 @@ for f in fails:
     print("FAIL:", f)
 sys.exit(1 if fails else 0)
 PY
+
+# Phase 2 end to end (issue 6): this run imported and planned; the cpu
+# domain gets a type at least as large as (or more compute-optimised than)
+# the idle one's, the idle one is over-provisioned, re-import is stable.
+name_of() {
+    python3 -c 'import json, sys
+rows = json.load(open(sys.argv[1]))["rows"]
+print(next(r["name"] for r in rows if r["name"].endswith("/" + sys.argv[2])))' \
+        "$TMP/report.json" "$1"
+}
+CPU_VM=$(name_of cpu) IDLE_VM=$(name_of idle) \
+    sh "$(dirname "$0")/../plan/e2e.sh" "$XB" "$RUN" || rc=1
+exit $rc
