@@ -7,7 +7,7 @@ libxen-dev xen-utils-common
 libjansson-dev libcmocka-dev libsqlite3-dev libcsv-dev
 libtracefs-dev libtraceevent-dev libncurses-dev
 clang libclang-rt-14-dev
-python3 valgrind time man-db groff-base
+python3 valgrind time tmux man-db groff-base
 libvirt-dev libvirt-daemon-system libvirt-clients libvirt-daemon-driver-qemu
 qemu-system-x86 busybox-static cpio
 libopenblas-dev liblapacke-dev stress-ng

@@ -291,7 +291,8 @@ static bool parse_num(const char **p, const char *end, long *v)
 
 /* One "field:DECL;<ws>offset:N;<ws>size:N;[<ws>signed:N;]" line (without
  * its newline): the field's name, offset and size.  DECL is words of
- * [A-Za-z0-9_*] with [N] or [] after a word; the name is its last word. */
+ * [A-Za-z0-9_*] with [N], [NAME] or [] after a word; the name is its last
+ * word. */
 static bool parse_field_line(const char *p, const char *end, char *name,
                              size_t namelen, long *off, long *size)
 {
@@ -308,7 +309,7 @@ static bool parse_field_line(const char *p, const char *end, char *name,
         if (*q == '[') {
             if (!nend || nend != q)
                 return false;
-            for (q++; q < semi && *q >= '0' && *q <= '9'; q++)
+            for (q++; q < semi && ident_char(*q); q++)   /* [16], [LEN], [] */
                 ;
             if (q >= semi || *q != ']')
                 return false;

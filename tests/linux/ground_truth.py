@@ -8,6 +8,9 @@ known loads, each figure asserted within a stated tolerance.
   - two always-busy workers pinned to core 1: cpu and waited 50 +-5 % each;
   - a writer at 20 MB/s (1 MB blocks, fdatasync each): write MB/s +-10 %;
   - SIGINT half-way through `record`: the folder is complete, report reads it;
+  - top: batch mode prints a table per interval; in an 80x24 terminal
+    (tmux) the keys v, c, t switch views and q quits;
+  - not root, a full disk: a clear message, exit 1, the run stays readable;
   - conservation in every 1 s window of every run above (per vCPU row:
     the states add up to 100 %; per pCPU: all domains' cpu(%), idle included,
     plus pCPU-unknown add up to 100 %).
@@ -16,6 +19,7 @@ figures.  Needs root (tracefs).  Usage: ground_truth.py XENBENCH LOAD WORKDIR
 """
 import json
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -250,7 +254,46 @@ def failure_cases():
         subprocess.run(["umount", mnt])
 
 
+def top_cases():
+    """top: batch mode prints a screen per interval; in an 80x24 terminal
+    (tmux) the keys switch views and q quits."""
+    w = start("duty", "xbl-top", 1, 100, 12)
+    r = subprocess.run([XB, "top", "-b", "-n", "2", "--domains", "process", "--match", "^xbl-"],
+                       capture_output=True, text=True, timeout=60)
+    check(r.returncode == 0 and r.stdout.count("=== CPU ===") == 2 and "xbl-top" in r.stdout,
+          f"top -b -n 2: two tables naming the worker (exit {r.returncode})")
+    sess = f"xbtop{os.getpid()}"
+    tm = ["tmux", "-L", sess]
+    subprocess.run(tm + ["new-session", "-d", "-x", "80", "-y", "24",
+                         f"{XB} top --domains process --match '^xbl-'"], check=True)
+    try:
+        def screen(keys=None):
+            if keys:
+                subprocess.run(tm + ["send-keys", keys])
+            time.sleep(2.5)
+            return subprocess.run(tm + ["capture-pane", "-p"], capture_output=True,
+                                  text=True).stdout
+        s0 = screen()
+        check("xbl-top" in s0 and "CPU%" in s0 and max(map(len, s0.splitlines() or [""])) <= 80,
+              "top in 80x24: the domain list, within 80 columns")
+        s1 = screen("v")
+        check(re.search(r"\bd[1-9][0-9]*v0\b", s1) is not None,
+              "top: key v shows per-vCPU rows (dNv0)")
+        s2 = screen("c")
+        check("=== CPU ===" in s2, "top: key c shows the per-core table")
+        s3 = screen("t")
+        check("10 windows" in s3, "top: key t shows the last 10 windows")
+        subprocess.run(tm + ["send-keys", "q"])
+        time.sleep(1.5)
+        alive = subprocess.run(tm + ["has-session"], capture_output=True).returncode == 0
+        check(not alive, "top: key q quits")
+    finally:
+        subprocess.run(tm + ["kill-server"], capture_output=True)
+        w.wait()
+
+
 os.makedirs(WORK, exist_ok=True)
+top_cases()
 failure_cases()
 for pct in (100, 50, 25):
     duty_case(pct)

@@ -2,19 +2,19 @@
 # tests/xen-host/build-image.sh: build, or reuse from the cache, the Xen 4.17 +
 # Debian 12 dom0 disk image the xen-host test boots.
 #
-#   build-image.sh XENBENCH_BINARY
+#   build-image.sh XENBENCH_BINARY [MORE_BINARIES...]
 #
 # Prints the image folder (dom0.img, xen.elf, vmlinuz, initrd.img) as its
 # last line.  Cache: $XEN_HOST_CACHE, default ${XDG_CACHE_HOME:-/var/tmp}/
 # xenbench-xen-host (never inside the checkout).  Two levels, each keyed by
 # a hash of what goes into it:
 #   rootfs-K1/  debootstrap + kernel + Xen (K1: this script, base packages)
-#   image-K2/   K1 + the packages holding every library the binary links
+#   image-K2/   K1 + the packages holding every library the binaries link
 #               (ldd + dpkg -S, derived now) + dom0-init.sh + guest-init.sh
 # The mirror is read from this machine's apt configuration.
 set -euo pipefail
 HERE="$(cd "$(dirname "$0")" && pwd)"
-BIN="${1:?usage: build-image.sh XENBENCH_BINARY}"
+[ $# -ge 1 ] || { echo "usage: build-image.sh XENBENCH_BINARY [MORE...]" >&2; exit 2; }
 CACHE="${XEN_HOST_CACHE:-${XDG_CACHE_HOME:-/var/tmp}/xenbench-xen-host}"
 SUITE=bookworm
 BASE_PKGS="linux-image-amd64 initramfs-tools xen-hypervisor-4.17-amd64 xen-utils-4.17
@@ -51,24 +51,33 @@ file -L "$BUSYBOX" 2>/dev/null | grep -q "statically linked" || BUSYBOX=/bin/bus
 [ -x "$BUSYBOX" ] || { echo "build-image: static busybox missing (busybox-static)" >&2; exit 1; }
 
 # ---- runtime packages of the binary: ldd + dpkg -S ------------------------------
-[ -x "$BIN" ] || { echo "build-image: $BIN is not an executable" >&2; exit 1; }
-runtime_pkgs() {
-  local lib pkg
-  ldd "$BIN" | awk '$2 == "=>" && $3 ~ /^\// { print $3 } $1 ~ /^\// { print $1 }' |
-  while read -r lib; do
-    pkg=""
-    for p in "$lib" "$(readlink -f "$lib")" "/usr$lib" "${lib#/usr}"; do
-      pkg=$(dpkg -S "$p" 2>/dev/null | head -1 | cut -d: -f1) && [ -n "$pkg" ] && break
+for b in "$@"; do
+  [ -x "$b" ] || { echo "build-image: $b is not an executable" >&2; exit 1; }
+done
+runtime_pkgs() {   # one dpkg -S for every library and its other spellings
+  local libs lib p
+  libs=$(for b in "$@"; do ldd "$b"; done |
+         awk '$2 == "=>" && $3 ~ /^\// { print $3 } $1 ~ /^\// { print $1 }' | sort -u)
+  # shellcheck disable=SC2086
+  dpkg -S $(for lib in $libs; do echo "$lib" "$(readlink -f "$lib")" "/usr$lib" "${lib#/usr}"; done) \
+    2>/dev/null | awk -F': ' '{ split($1, p, ":"); print $2 " " p[1] }' > "$W_PKGMAP" || true
+  for lib in $libs; do
+    p=""
+    for c in "$lib" "$(readlink -f "$lib")" "/usr$lib" "${lib#/usr}"; do
+      p=$(awk -v f="$c" '$1 == f { print $2; exit }' "$W_PKGMAP")
+      [ -n "$p" ] && break
     done
-    echo "${pkg:-MISSING:$lib}"
+    echo "${p:-MISSING:$lib}"
   done | sort -u
 }
-RUNTIME_PKGS=$(runtime_pkgs | tr '\n' ' ')
+W_PKGMAP=$(mktemp)
+RUNTIME_PKGS=$(runtime_pkgs "$@" | tr '\n' ' ')
+rm -f "$W_PKGMAP"
 case "$RUNTIME_PKGS" in *MISSING:*)
   echo "build-image: no Debian package holds: $(echo "$RUNTIME_PKGS" | tr ' ' '\n' | sed -n 's/^MISSING://p')" >&2
   exit 1 ;;
 esac
-log "runtime packages of $(basename "$BIN"): $RUNTIME_PKGS"
+log "runtime packages of $*: $RUNTIME_PKGS"
 
 K1=$( { cat "$0"; echo "$SUITE $BASE_PKGS"; } | sha256sum | cut -c1-16)
 K2=$( { echo "$K1 $RUNTIME_PKGS"; cat "$HERE/dom0-init.sh" "$HERE/guest-init.sh"; } | sha256sum | cut -c1-16)

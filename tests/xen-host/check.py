@@ -267,6 +267,19 @@ def check_bad(out, xb):
               % r.stderr.strip())
 
 
+def check_sanitized(out):
+    if rc_of(out, "asan") is None:
+        print("# no sanitized binary given: ASan/UBSan run in dom0 skipped")
+        return
+    bad = re.compile(r"AddressSanitizer|LeakSanitizer|runtime error|UndefinedBehavior")
+    for n, want in (("asan", 0), ("asan-diskfull", 1), ("asan-busy", 1)):
+        log = read(os.path.join(out, n + ".log"))
+        hits = [ln for ln in log.splitlines() if bad.search(ln)]
+        check(rc_of(out, n) == want and not hits,
+              "ASan+UBSan build in dom0, %s: exit %s (want %d), no sanitizer report %s"
+              % (n, rc_of(out, n), want, " | ".join(hits[:3])))
+
+
 def main():
     out, xb = sys.argv[1], sys.argv[2]
     run = os.path.join(out, "run")
@@ -327,6 +340,7 @@ def main():
     if os.path.exists(os.path.join(xrun, "xentrace.bin")):
         xenalyze_ok(os.path.join(xrun, "xentrace.bin"), mhz, "run-xentrace")
     check_bad(out, xb)
+    check_sanitized(out)
     print("%d passed, %d failed" % (xt.passed, xt.failed))
     return 1 if xt.failed else 0
 

@@ -86,6 +86,22 @@ df -k /mnt/small > "$OUT/diskfull-df.txt"
 umount /mnt/small
 run badbuf timeout 60 "$XB" record --source xen -o /tmp/run-badbuf -d 2 --buffer-kb 999999999
 
+# ---- the same binary built with ASan+UBSan, when given ---------------------------
+if [ -x /lab/xenbench-asan ]; then
+  export ASAN_OPTIONS=detect_leaks=1:exitcode=99 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+  log "sanitized xenbench record -d 4"
+  run asan timeout 300 /lab/xenbench-asan record --source xen -o /root/run-asan -d 4 -i 1
+  mount -t tmpfs -o size=192k tmpfs /mnt/small
+  run asan-diskfull timeout 300 /lab/xenbench-asan record --source xen -o /mnt/small/run -d 8 -i 1
+  umount /mnt/small
+  xentrace -D -e 0x0002f000 /tmp/other2.bin > /dev/null 2>&1 &
+  XT=$!
+  sleep 3
+  run asan-busy timeout 120 /lab/xenbench-asan record --source xen -o /root/run-asan-busy -d 2
+  kill -INT $XT; wait $XT
+  unset ASAN_OPTIONS UBSAN_OPTIONS
+fi
+
 cp /var/log/xen/console/guest-*.log "$OUT/" 2>/dev/null
 xl dmesg > "$OUT/xl-dmesg.txt" 2>&1
 for g in cpu idle io; do xl destroy "g-$g" 2>/dev/null; done

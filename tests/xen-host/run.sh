@@ -5,8 +5,11 @@
 # and checks the run folder it copies out (check.py).  Ends with
 # "N passed, N failed".
 #
-#   run.sh [XENBENCH_BINARY]            (default: build/xenbench)
+#   run.sh [XENBENCH_BINARY [SANITIZED_BINARY]]   (default: build/xenbench)
 #
+# SANITIZED_BINARY (e.g. build-asan/xenbench, built with ASan+UBSan) is run
+# in dom0 too, on a normal and a disk-full recording, and must report no
+# error.
 # Env: XEN_HOST_CACHE (image cache, default ${XDG_CACHE_HOME:-/var/tmp}/
 # xenbench-xen-host), XEN_HOST_RUN (this run's folder, default in the cache),
 # RECORD_S (recording length, 12), QEMU_TIMEOUT (s, 900), SMP (pCPUs, 2),
@@ -14,6 +17,7 @@
 set -euo pipefail
 HERE="$(cd "$(dirname "$0")" && pwd)"
 BIN="$(readlink -f "${1:-$HERE/../../build/xenbench}")"
+ASAN_BIN="${2:+$(readlink -f "$2")}"
 CACHE="${XEN_HOST_CACHE:-${XDG_CACHE_HOME:-/var/tmp}/xenbench-xen-host}"
 RUN="${XEN_HOST_RUN:-$CACHE/runs/run-$(date +%Y%m%d-%H%M%S)}"
 RECORD_S="${RECORD_S:-12}"
@@ -23,11 +27,14 @@ fail() { echo "xen-host: $*" >&2; echo "0 passed, 1 failed"; exit 1; }
 
 [ "$(id -u)" = 0 ] || fail "needs root (debootstrap, chroot)"
 [ -x "$BIN" ] || fail "$BIN: no such program (run make first)"
-ldd "$BIN" | grep -q libxenctrl || fail "$BIN does not contain the Xen recorder (not linked with libxenctrl)"
+for b in "$BIN" $ASAN_BIN; do
+  [ -x "$b" ] || fail "$b: no such program"
+  ldd "$b" | grep -q libxenctrl || fail "$b does not contain the Xen recorder (not linked with libxenctrl)"
+done
 command -v qemu-system-x86_64 >/dev/null || fail "qemu-system-x86_64 missing (scripts/deps.sh)"
 
 t0=$(date +%s)
-IMG=$("$HERE/build-image.sh" "$BIN" | tail -1) || fail "image build failed"
+IMG=$("$HERE/build-image.sh" "$BIN" $ASAN_BIN | tail -1) || fail "image build failed"
 t1=$(date +%s)
 
 # this run's folder; keep the last 3 runs only
@@ -37,6 +44,7 @@ ls -d "$CACHE"/runs/run-* 2>/dev/null | sort | head -n -3 | while read -r d; do
 S="$RUN/share"
 install -m 0755 "$HERE/in-dom0.sh" "$S/run.sh"
 install -m 0755 "$BIN" "$S/xenbench"
+[ -z "$ASAN_BIN" ] || install -m 0755 "$ASAN_BIN" "$S/xenbench-asan"
 cp "$HERE"/guest-*.cfg "$S/"
 echo "RECORD_S=$RECORD_S" > "$S/env"
 qemu-img create -q -f qcow2 -b "$IMG/dom0.img" -F raw "$RUN/overlay.qcow2"
