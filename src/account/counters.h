@@ -16,7 +16,7 @@
  *   cpu_ns                              ns        cumulative
  *   mem_bytes                           bytes     gauge
  *   llc_refs, llc_misses, instructions, cycles    cumulative
- *   dev_*: /proc/diskstats fields for "dev:" entities (see decode/diskstats.c)
+ *   dev_*: /proc/diskstats fields for "dev:" entities (see decode/procfs_load.h)
  */
 #ifndef XB_COUNTERS_H
 #define XB_COUNTERS_H

@@ -35,7 +35,7 @@ static void on_signal(int sig) { xb_record_stop = sig; }
 void xb_cmd_demo_usage(FILE *out)
 {
     fputs(
-"Usage: xenbench demo [-o RUNDIR]\n"
+"Usage: xenbench demo [-o|--output RUNDIR]\n"
 "Start four domains with known loads, each in its own cgroup (spin: one\n"
 "worker busy on core 1; half: one worker 50 % busy on core 0; writer:\n"
 "10 MiB/s of direct writes; idle: asleep), record 10 s with --domains\n"
@@ -45,10 +45,15 @@ void xb_cmd_demo_usage(FILE *out)
 
 int xb_cmd_demo(int argc, char **argv)
 {
+    static const struct option opts[] = {
+        { "output", required_argument, NULL, 'o' },
+        { "help", no_argument, NULL, 'h' },
+        { NULL, 0, NULL, 0 },
+    };
     const char *outdir = NULL;
     int c;
     optind = 1;
-    while ((c = getopt(argc, argv, "o:h")) != -1) {
+    while ((c = getopt_long(argc, argv, "o:h", opts, NULL)) != -1) {
         switch (c) {
         case 'o': outdir = optarg; break;
         case 'h': xb_cmd_demo_usage(stdout); return XB_EXIT_OK;

@@ -9,6 +9,7 @@
 
 #include "cmd/commands.h"
 #include "source/record.h"
+#include "source/xen/dom0.h"
 #include "util/err.h"
 #include "util/units.h"
 
@@ -130,9 +131,10 @@ int xb_cmd_record(int argc, char **argv)
         return XB_EXIT_INPUT;
     }
     if (xen && !dom0) {
-        fprintf(stderr, "xenbench record: --source xen: this host is not a Xen "
-                "dom0 (/proc/xen/capabilities does not say control_d); "
-                "use --source linux\n");
+        struct xb_err why = { 0 };
+        xb_xen_check_dom0(&why);
+        fprintf(stderr, "xenbench record: --source xen: %s\n", why.msg[0] ? why.msg
+                : "this host is not a Xen dom0; use --source linux");
         return XB_EXIT_FAIL;
     }
 

@@ -145,6 +145,13 @@ int xb_pipeline_linux(const struct xb_input_opts *o, const struct xb_manifest *m
             goto out;
     }
     info.warning = xb_lsched_warning(d);
+    char failed[700];
+    if (!info.warning && strncmp(m->state, "failed", 6) == 0) {
+        snprintf(failed, sizeof failed, "the recorder failed (%s): the run "
+                 "holds what was recorded until then",
+                 m->failure[0] ? m->failure : "no reason given");
+        info.warning = failed;
+    }
     if (!m->t_stop_mono_ns && !info.warning)
         info.warning = "the recording has no stop time (cut short): the span "
                        "ends at the last event";

@@ -33,7 +33,7 @@ struct xb_live {
     unsigned nsample;
     struct xb_counters *counters;
     uint64_t *lost, *notices;
-    char tmpdir[64];
+    char tmpdir[4096];
     bool begun;
 };
 
@@ -56,12 +56,20 @@ static int on_page(unsigned cpu, const void *page, size_t len, void *c)
     return xb_lsched_add_page(l->dec, cpu, page, len);
 }
 
-static void register_threads(struct xb_live *l)
+/* Declare the map's threads to the decoder; with seed (at the start),
+ * those asleep now are blocked from the first instant, as for report. */
+static void register_threads(struct xb_live *l, bool seed)
 {
     for (size_t i = 0; i < l->map.n; i++) {
         const struct xb_ldomain *d = &l->map.d[i];
-        for (size_t k = 0; k < d->nthread; k++)
+        for (size_t k = 0; k < d->nthread; k++) {
             xb_lsched_thread(l->dec, d->threads[k].tid, d->domid, d->threads[k].vcpu);
+            char st;
+            int cpu;
+            if (seed && xb_thread_state(d->threads[k].tid, &st, &cpu) == 0 &&
+                strchr("SDIT", st) && cpu >= 0)
+                xb_lsched_seed_blocked(l->dec, l->e, d->threads[k].tid, (unsigned)cpu);
+        }
     }
 }
 
@@ -127,7 +135,9 @@ int xb_live_open(struct xb_live **out, const struct xb_live_opts *o,
     if ((rc = xb_tcapture_open(&l->tc, o->buffer_kb, err)))
         goto fail;
     unsigned ncpu = xb_tcapture_ncpu(l->tc);
-    snprintf(l->tmpdir, sizeof l->tmpdir, "/tmp/xenbench-top-XXXXXX");
+    const char *tmp = getenv("TMPDIR");
+    snprintf(l->tmpdir, sizeof l->tmpdir, "%s/xenbench-top-XXXXXX",
+             tmp && *tmp ? tmp : "/tmp");
     if (!mkdtemp(l->tmpdir)) {
         l->tmpdir[0] = 0;
         rc = xb_err_set(err, -errno, "mkdtemp: %s", strerror(errno));
@@ -155,9 +165,9 @@ int xb_live_open(struct xb_live **out, const struct xb_live_opts *o,
                                            strcmp(d->kind, "libvirt") == 0);
     }
     xb_names_set(&l->names, XB_HOST_DOMID, "host");
-    register_threads(l);
     for (unsigned i = 0; i < ncpu; i++)
         xb_engine_pcpu_start(l->e, i, 0);
+    register_threads(l, true);
     l->info.source = "linux";
     l->info.trace_path = "live";
     l->info.tsc_hz_from = "live";
@@ -185,7 +195,7 @@ int xb_live_step(struct xb_live *l, struct xb_err *err)
         return rc;
     if (now >= l->next_sample) {
         if (xb_domains_rescan(&l->map) > 0)
-            register_threads(l);
+            register_threads(l, false);
         if ((rc = sample(l, err)))
             return rc;
         while (l->next_sample <= now)
@@ -224,7 +234,7 @@ void xb_live_close(struct xb_live *l)
     free(l->lost);
     free(l->notices);
     if (l->tmpdir[0]) {
-        char path[128];
+        char path[4300];
         for (const char *const *ev = xb_tcapture_events; *ev; ev++) {
             snprintf(path, sizeof path, "%s/%.*s-%s.format", l->tmpdir,
                      (int)(strchr(*ev, '/') - *ev), *ev, strchr(*ev, '/') + 1);

@@ -1,7 +1,8 @@
 /* live.h: the pipeline fed live on this Linux host (for `top`): tracefs
  * pages go straight to the decoder and engine, counters are sampled into
  * memory; each finished window goes to the presenter with the counters of
- * the last samples.  Nothing is written to disk. */
+ * the last samples.  Only the event formats go to a temporary folder
+ * ($TMPDIR, else /tmp), removed at the end. */
 #ifndef XB_LIVE_H
 #define XB_LIVE_H
 

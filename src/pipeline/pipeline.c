@@ -86,6 +86,13 @@ int xb_pipeline_run(const struct xb_input_opts *o, const struct xb_presenter *p,
     if ((rc = xb_xtrace_open(&t, trace, err)))
         goto out;
     info.warning = xb_xtrace_warning(t);
+    char failed[700];
+    if (!info.warning && strncmp(man.state, "failed", 6) == 0) {
+        snprintf(failed, sizeof failed, "the recorder failed (%s): the run "
+                 "holds what was recorded until then",
+                 man.failure[0] ? man.failure : "no reason given");
+        info.warning = failed;
+    }
     if (info.warning && o->strict) {
         rc = xb_err_set(err, -XB_EINPUT, "%s (--strict)", info.warning);
         goto out;

@@ -57,6 +57,9 @@ static int identity(json_t *root, struct xb_manifest *m, const char *path,
     str_field(root, "start_utc", m->start_utc, sizeof m->start_utc);
     str_field(root, "run_id", m->run_id, sizeof m->run_id);
     str_field(root, "state", m->state, sizeof m->state);
+    str_field(root, "failure", m->failure, sizeof m->failure);
+    if (!m->failure[0])
+        str_field(root, "error", m->failure, sizeof m->failure);
     json_t *mhz = json_object_get(root, "cpu_mhz");
     if (mhz && !json_is_number(mhz))
         return xb_err_set(err, -XB_EINPUT, "%s: field \"cpu_mhz\": expected "

@@ -32,6 +32,7 @@ struct xb_manifest {
     unsigned ncounters;
     char missing[512];        /* "perf: reason; ..." sources absent at record */
     char cache_na[256];       /* why there are no cache counters, or "" */
+    char failure[512];        /* why the recorder failed ("failure"/"error") */
 };
 
 void xb_manifest_free(struct xb_manifest *m);

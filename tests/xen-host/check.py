@@ -157,13 +157,17 @@ def skew_losses(trace):
     return loss
 
 
-def check_cpu(doc, samples, hz, name, counted=True, trace=None):
+def check_cpu(doc, samples, hz, name, trace=None):
     """Trace running time vs libxenstat cpu_ns between the first and the last
-    reading, per domain."""
+    reading, per domain.  With trace given (vCPUs free to move between
+    pCPUs), counted only when Xen's pCPU clocks agreed during the recording:
+    under a loaded TCG host they drift apart and Xen's runstate accounting
+    drops time at cross-pCPU wake-ups (docs/xen-host.md)."""
     first = doc["first_tsc"]
 
     def t(s):
         return max(0, s["tsc"] - first) / hz
+
     a, b = samples[0], samples[-1]
     cum = cumulative(doc)
     doms_a = {d["id"]: d for d in a["domains"]}
@@ -180,14 +184,18 @@ def check_cpu(doc, samples, hz, name, counted=True, trace=None):
         if abs(tr - xs) > tol:
             bad.append("%s: trace %.3f s, xenstat %.3f s (%.1f %%)"
                        % (d["name"], tr, xs, 100 * (tr - xs) / xs if xs else 0))
-    print("# %s: CPU over %.2f s, trace/xenstat: %s" % (name, t(b) - t(a), "; ".join(shown)))
-    if not counted:
+    span = t(b) - t(a)
+    print("# %s: CPU over %.2f s, trace/xenstat: %s" % (name, span, "; ".join(shown)))
+    if trace:
         loss = skew_losses(trace)
-        print("# %s: not counted (vCPUs move between pCPUs whose Xen clocks differ"
-              " under TCG); %s; Xen's accounting dropped at negative-wait "
-              "switch-ins: %s" % (name, "; ".join(bad) or "within 2 %",
-                                  ", ".join("d%d %.3f s" % kv for kv in sorted(loss.items()))))
-        return
+        dropped = sum(loss.values())
+        print("# %s: Xen's accounting dropped %.3f s at switch-ins whose wait came "
+              "out negative (%s)" % (name, dropped, ", ".join(
+                  "d%d %.3f s" % kv for kv in sorted(loss.items())) or "none"))
+        if dropped > 0.005 * span:
+            print("# %s: pCPU clocks disagreed: cross-check not counted here; "
+                  "the pinned recording counts it (%s)" % (name, "; ".join(bad) or "ok"))
+            return
     check(not bad and len(shown) >= 4,
           "%s: trace CPU time agrees with libxenstat cpu_ns per domain (2 %%, "
           "20 ms floor) %s" % (name, "; ".join(bad)))
@@ -316,7 +324,7 @@ def main():
     if check(len(samples) >= 3, "libxenstat readings stored (%d)" % len(samples)):
         fine, e = report_json(xb, run, "-i", "0.05")
         if check(fine is not None, "report -i 0.05 %s" % e):
-            check_cpu(fine, samples, hz, "run", counted=False, trace=trace)
+            check_cpu(fine, samples, hz, "run", trace=trace)
         check_disk(out, samples)
     pinned = os.path.join(out, "run-pinned")
     psamples = xenstat_lines(pinned) if os.path.isdir(pinned) else []

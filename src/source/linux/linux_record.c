@@ -377,7 +377,10 @@ int xb_record_linux(const struct xb_record_opts *o, struct xb_err *err)
     }
     for (unsigned i = 0; i < r.ncpu; i++)
         r.cpu_fd[i] = -1;
-    if ((rc = make_dir(r.dir, err)))
+    /* Domains before the folder: a bad --domains or --match leaves none. */
+    if ((rc = xb_domains_discover(o->domains ? o->domains : "auto", o->match,
+                                  &r.map, err)) ||
+        (rc = make_dir(r.dir, err)))
         goto out;
     char sub[4200];
     snprintf(sub, sizeof sub, "%s/tracefs", r.dir);
@@ -396,9 +399,6 @@ int xb_record_linux(const struct xb_record_opts *o, struct xb_err *err)
             goto out;
         }
     }
-    if ((rc = xb_domains_discover(o->domains ? o->domains : "auto", o->match,
-                                  &r.map, err)))
-        goto out;
     if ((rc = write_domains(&r, true, err)) || (rc = open_samplers(&r, err)))
         goto out;
     utc_now(r.start_utc, sizeof r.start_utc);

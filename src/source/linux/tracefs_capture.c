@@ -3,7 +3,9 @@
 #define _GNU_SOURCE
 #include "tracefs_capture.h"
 
+#include <dirent.h>
 #include <errno.h>
+#include <signal.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -40,6 +42,32 @@ static int write_file(struct xb_tcapture *c, const char *file, const char *val,
     return 0;
 }
 
+/* Instances left by a recorder that was killed (xenbench-PID, PID gone)
+ * keep their buffers allocated: remove them. */
+static void remove_stale_instances(void)
+{
+    char path[4200];
+    snprintf(path, sizeof path, "%s/instances", tracefs_tracing_dir());
+    DIR *dir = opendir(path);
+    if (!dir)
+        return;
+    struct dirent *de;
+    while ((de = readdir(dir))) {
+        int pid;
+        char rest[2];
+        if (sscanf(de->d_name, "xenbench-%d%1s", &pid, rest) != 1 || pid <= 0 ||
+            kill(pid, 0) == 0 || errno != ESRCH)
+            continue;
+        struct tracefs_instance *inst = tracefs_instance_alloc(NULL, de->d_name);
+        if (inst) {
+            tracefs_instance_file_write(inst, "tracing_on", "0");
+            tracefs_instance_destroy(inst);
+            tracefs_instance_free(inst);
+        }
+    }
+    closedir(dir);
+}
+
 int xb_tcapture_open(struct xb_tcapture **out, unsigned buffer_kb,
                      struct xb_err *err)
 {
@@ -54,6 +82,7 @@ int xb_tcapture_open(struct xb_tcapture **out, unsigned buffer_kb,
         return xb_err_set(err, -ENOENT, "tracefs is not mounted and could not "
                           "be (mount -t tracefs nodev /sys/kernel/tracing; "
                           "the kernel needs CONFIG_FTRACE)");
+    remove_stale_instances();
     struct xb_tcapture *c = calloc(1, sizeof *c);
     if (!c)
         return xb_err_set(err, -ENOMEM, "out of memory");
