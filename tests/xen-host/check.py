@@ -250,7 +250,7 @@ def check_disk(out, samples):
     print("# g-io writes over %.2f s: libxenstat %.3f MB/s, guest %.3f MB/s "
           "(console log delay up to %.2f s)" % (dt, xs / dt / 1e6, gs / dt / 1e6, lo - hi + 1))
     check(gs > 0 and abs(xs - gs) <= 0.10 * gs,
-          "g-io write MB/s from libxenstat agrees with the guest's own count (10 %%)")
+          "g-io write MB/s from libxenstat agrees with the guest's own count (10 %)")
 
 
 def check_bad(out, xb):
@@ -270,9 +270,36 @@ def check_bad(out, xb):
     with tempfile.TemporaryDirectory() as tmp:
         r = subprocess.run([xb, "record", "--source", "xen", "-o", tmp + "/r", "-d", "1"],
                            capture_output=True, text=True)
-        check(r.returncode == 1 and "dom0" in r.stderr and not os.path.exists(tmp + "/r"),
+        check(r.returncode == 1 and "not a Xen dom0" in r.stderr
+              and not os.path.exists(tmp + "/r"),
               "outside Xen: --source xen -> exit 1, says it is not a dom0: %s"
               % r.stderr.strip())
+
+
+def check_churn(out, xb, mhz):
+    run = os.path.join(out, "run-churn")
+    man = json.loads(read(os.path.join(run, "manifest.json"), "{}") or "{}")
+    check(rc_of(out, "churn") == 0 and man.get("state") == "complete",
+          "record stopped by SIGINT exits 0 with a complete manifest: %s"
+          % read(os.path.join(out, "churn.log")).strip().replace("\n", " | ")[-300:])
+    late = [d for d in man.get("domains", []) if d.get("name") == "g-late"]
+    check(len(late) == 1 and late[0]["created_during"] and late[0]["destroyed_during"],
+          "a domain created and destroyed during the recording is listed so: %s" % late)
+    doc, e = report_json(xb, run)
+    if not check(doc is not None, "run-churn: report -f json %s" % e):
+        return
+    if late:
+        rows = [r for r in doc["rows"] if r["domain"].split("#")[0] == str(late[0]["id"])
+                and r["vcpu"] == "all" and r["pcpu"] == "total"]
+        check(rows and rows[0]["name"] == "g-late" and rows[0]["cpu_pct"] > 0,
+              "run-churn: g-late has its row, by name, with its CPU time")
+        samples = xenstat_lines(run)
+        ids = [{d["id"] for d in s["domains"]} for s in samples]
+        seen = [late[0]["id"] in x for x in ids]
+        check(any(seen) and not seen[0] and not seen[-1],
+              "run-churn: libxenstat readings show g-late appear and go")
+    xt.cross_check(xt.ours(doc), xt.xenalyze(os.path.join(run, "xentrace.bin"), mhz),
+                   "run-churn")
 
 
 def check_sanitized(out):
@@ -347,6 +374,7 @@ def main():
           read(os.path.join(out, "xentrace-run.log")).strip().replace("\n", " | ")[-300:])
     if os.path.exists(os.path.join(xrun, "xentrace.bin")):
         xenalyze_ok(os.path.join(xrun, "xentrace.bin"), mhz, "run-xentrace")
+    check_churn(out, xb, mhz)
     check_bad(out, xb)
     check_sanitized(out)
     print("%d passed, %d failed" % (xt.passed, xt.failed))

@@ -66,6 +66,23 @@ run record-pinned timeout 180 "$XB" record --source xen -o /root/run-pinned -d 8
 for d in Domain-0 g-cpu g-idle g-io; do xl vcpu-pin "$d" all all >/dev/null 2>&1; done
 cp -a /root/run-pinned "$OUT/run-pinned"
 
+# ---- domains that come and go; stop by SIGINT ---------------------------------
+log "xenbench record until SIGINT while g-late is created and destroyed"
+"$XB" record --source xen -o /root/run-churn -i 1 > "$OUT/churn.log" 2>&1 &
+REC=$!
+sleep 3
+timeout 240 xl create /lab/guest-cpu.cfg 'name="g-late"' > "$OUT/xl-create-g-late.txt" 2>&1
+for i in $(seq 1 240); do
+  grep -q "XB-GUEST READY" /var/log/xen/console/guest-g-late.log 2>/dev/null && break; sleep 0.5
+done
+sleep 2
+xl list > "$OUT/xl-list-churn.txt" 2>&1
+xl destroy g-late
+sleep 3
+kill -INT $REC; wait $REC; echo $? > "$OUT/churn.rc"
+log "churn record exit $(cat "$OUT/churn.rc")"
+cp -a /root/run-churn "$OUT/run-churn"
+
 # ---- Debian's xentrace through xenbench, for comparison -------------------------
 log "xenbench record --use-xentrace -d 4"
 run xentrace-run timeout 120 "$XB" record --source xen --use-xentrace -o /root/run-xt -d 4 -i 1

@@ -35,13 +35,14 @@ int xb_xen_check_dom0(struct xb_err *err)
     read_line("/sys/hypervisor/type", hv, sizeof hv);
     if (!xb_xen_is_dom0()) {
         if (strcmp(hv, "xen") != 0)
-            return xb_err_set(err, -ENODEV, "not a Xen host: no Xen hypervisor "
-                              "under this kernel (/sys/hypervisor/type is "
-                              "\"%s\"); use --source linux", hv);
+            return xb_err_set(err, -ENODEV, "not a Xen dom0: no Xen hypervisor "
+                              "under this kernel (/sys/hypervisor/type %s%s%s); "
+                              "use --source linux", hv[0] ? "says \"" : "is absent",
+                              hv, hv[0] ? "\"" : "");
         if (access("/proc/xen/capabilities", F_OK) != 0)
-            return xb_err_set(err, -ENODEV, "Xen host, but /proc/xen is not "
-                              "mounted (mount -t xenfs xenfs /proc/xen), or "
-                              "this is a domU");
+            return xb_err_set(err, -ENODEV, "not usable as a Xen dom0: /proc/xen "
+                              "is not mounted (mount -t xenfs xenfs /proc/xen), "
+                              "or this is a domU");
         return xb_err_set(err, -ENODEV, "this is a Xen guest (domU), not dom0: "
                           "trace buffers and domain statistics are only "
                           "reachable from dom0");
