@@ -11,6 +11,7 @@
 #include "cmd/commands.h"
 #include "source/record.h"
 #include "util/err.h"
+#include "util/signals.h"
 
 static void on_signal(int sig)
 {
@@ -100,10 +101,7 @@ int xb_cmd_bench(int argc, char **argv)
         outdir = defdir;
     }
 
-    struct sigaction sa = { .sa_handler = on_signal };
-    sigemptyset(&sa.sa_mask);
-    sigaction(SIGINT, &sa, NULL);
-    sigaction(SIGTERM, &sa, NULL);
+    xb_catch_stop_signals(on_signal);
 
     rc = xb_bench_run(&s, outdir, quiet, &err);
     xb_scenario_free(&s);

@@ -15,6 +15,7 @@
 #include "cmd/commands.h"
 #include "source/record.h"
 #include "util/err.h"
+#include "util/signals.h"
 
 static const char demo_scn[] =
     "# the built-in scenario of `xenbench demo`\n"
@@ -91,10 +92,7 @@ int xb_cmd_demo(int argc, char **argv)
         fprintf(stderr, "xenbench demo: %s\n", err.msg);
         return xb_err_exit_status(rc);
     }
-    struct sigaction sa = { .sa_handler = on_signal };
-    sigemptyset(&sa.sa_mask);
-    sigaction(SIGINT, &sa, NULL);
-    sigaction(SIGTERM, &sa, NULL);
+    xb_catch_stop_signals(on_signal);
     fprintf(stderr, "xenbench demo: 4 domains (spin, half, writer, idle), "
             "recording 10 s into %s\n", outdir);
     rc = xb_bench_run(&s, outdir, false, &err);

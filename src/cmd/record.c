@@ -11,6 +11,7 @@
 #include "source/record.h"
 #include "source/xen/dom0.h"
 #include "util/err.h"
+#include "util/signals.h"
 #include "util/units.h"
 
 volatile sig_atomic_t xb_record_stop;
@@ -138,11 +139,7 @@ int xb_cmd_record(int argc, char **argv)
         return XB_EXIT_FAIL;
     }
 
-    struct sigaction sa = { 0 };
-    sa.sa_handler = on_signal;
-    sigemptyset(&sa.sa_mask);
-    sigaction(SIGINT, &sa, NULL);
-    sigaction(SIGTERM, &sa, NULL);
+    xb_catch_stop_signals(on_signal);
     struct xb_err err = { 0 };
     int rc = xen ? xb_record_xen(&o, &err) : xb_record_linux(&o, &err);
     if (rc) {

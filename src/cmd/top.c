@@ -18,6 +18,7 @@
 #include "pipeline/live.h"
 #include "present/present.h"
 #include "util/err.h"
+#include "util/signals.h"
 #include "util/units.h"
 
 #define RING 10
@@ -288,11 +289,7 @@ int xb_cmd_top(int argc, char **argv)
         t.cores = true;                /* batch: the reference table */
     lo.interval_ns = t.interval_ns;
 
-    struct sigaction sa = { 0 };
-    sa.sa_handler = on_signal;
-    sigemptyset(&sa.sa_mask);
-    sigaction(SIGINT, &sa, NULL);
-    sigaction(SIGTERM, &sa, NULL);
+    xb_catch_stop_signals(on_signal);
 
     struct xb_err err = { 0 };
     struct xb_live *live = NULL;

@@ -11,18 +11,6 @@
 #include "pipeline/counters_load.h"
 #include "source/linux/domains.h"
 
-struct run {
-    const struct xb_presenter *p;
-    void *ctx;
-    struct xb_run_info *info;
-};
-
-static int on_window(const struct xb_window *w, void *c)
-{
-    struct run *r = c;
-    return r->p->window ? r->p->window(w, r->info, r->ctx) : 0;
-}
-
 int xb_linux_load_domains(const char *path, struct xb_lsched *d,
                           struct xb_engine *e, struct xb_names *names,
                           struct xb_err *err)
@@ -121,11 +109,11 @@ int xb_pipeline_linux(const struct xb_input_opts *o, const struct xb_manifest *m
     info.counters = counters;
     info.missing = m->missing[0] ? m->missing : NULL;
     info.cache_na = m->cache_na[0] ? m->cache_na : NULL;
-    struct run run = { p, ctx, &info };
+    struct xb_pipeline_ctx run = { p, ctx, &info };
     if ((rc = xb_lsched_new(&d, m->formats_dir, m->ncpu, m->page_size,
                             m->t0_mono_ns, err)))
         goto out;
-    if (!(e = xb_engine_new(m->ncpu, o->interval_ns, on_window, &run))) {
+    if (!(e = xb_engine_new(m->ncpu, o->interval_ns, xb_pipeline_on_window, &run))) {
         rc = xb_err_set(err, -ENOMEM, "out of memory");
         goto out;
     }

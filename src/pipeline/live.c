@@ -14,6 +14,7 @@
 #include "source/linux/domains.h"
 #include "source/linux/procfs_sampler.h"
 #include "source/linux/tracefs_capture.h"
+#include "util/clock.h"
 
 #define KEEP_SAMPLES 12     /* counter samples kept: covers a 10-window view */
 
@@ -36,13 +37,6 @@ struct xb_live {
     char tmpdir[4096];
     bool begun;
 };
-
-static uint64_t mono_ns(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-}
 
 static int on_window(const struct xb_window *w, void *c)
 {
@@ -81,7 +75,7 @@ static int sample(struct xb_live *l, struct xb_err *err)
     FILE *f = open_memstream(&buf, &len);
     if (!f)
         return xb_err_set(err, -ENOMEM, "out of memory");
-    int rc = xb_procfs_sampler.sample(NULL, &l->map, mono_ns(), f, err);
+    int rc = xb_procfs_sampler.sample(NULL, &l->map, xb_mono_ns(), f, err);
     fclose(f);
     if (rc) {
         free(buf);
@@ -147,7 +141,7 @@ int xb_live_open(struct xb_live **out, const struct xb_live_opts *o,
         (rc = xb_domains_discover(o->domains ? o->domains : "auto", o->match,
                                   &l->map, err)))
         goto fail;
-    l->t0 = mono_ns();
+    l->t0 = xb_mono_ns();
     if ((rc = xb_lsched_new(&l->dec, l->tmpdir, ncpu, xb_tcapture_page_size(l->tc),
                             l->t0, err)))
         goto fail;
@@ -190,7 +184,7 @@ fail:
 int xb_live_step(struct xb_live *l, struct xb_err *err)
 {
     int rc;
-    uint64_t now = mono_ns();
+    uint64_t now = xb_mono_ns();
     if ((rc = xb_tcapture_read(l->tc, false, on_page, l, err)))
         return rc;
     if (now >= l->next_sample) {

@@ -13,15 +13,9 @@
 #include "pipeline/linux_run.h"
 #include "pipeline/rundir.h"
 
-struct run {
-    const struct xb_presenter *p;
-    void *ctx;
-    struct xb_run_info *info;
-};
-
-static int on_window(const struct xb_window *w, void *c)
+int xb_pipeline_on_window(const struct xb_window *w, void *c)
 {
-    struct run *r = c;
+    struct xb_pipeline_ctx *r = c;
     return r->p->window ? r->p->window(w, r->info, r->ctx) : 0;
 }
 
@@ -109,8 +103,8 @@ int xb_pipeline_run(const struct xb_input_opts *o, const struct xb_presenter *p,
     notices = calloc(info.npcpu + 1, sizeof *notices);
     info.lost = lost;
     info.lost_notices = notices;
-    struct run run = { p, ctx, &info };
-    e = xb_engine_new(info.npcpu, o->interval_ns, on_window, &run);
+    struct xb_pipeline_ctx run = { p, ctx, &info };
+    e = xb_engine_new(info.npcpu, o->interval_ns, xb_pipeline_on_window, &run);
     if (!e || !lost || !notices) {
         rc = xb_err_set(err, -ENOMEM, "out of memory");
         goto out;

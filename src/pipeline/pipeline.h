@@ -57,6 +57,15 @@ struct xb_presenter {
     int (*end)(const struct xb_run_info *info, void *ctx);
 };
 
+/* The engine's window callback of a run (used inside src/pipeline/): hands
+ * each window to the presenter with the run's facts. */
+struct xb_pipeline_ctx {
+    const struct xb_presenter *p;
+    void *ctx;
+    struct xb_run_info *info;
+};
+int xb_pipeline_on_window(const struct xb_window *w, void *c);
+
 /* Warnings (a cut-short file) go to stderr.  Returns 0 or an error code. */
 int xb_pipeline_run(const struct xb_input_opts *o, const struct xb_presenter *p,
                     void *ctx, struct xb_err *err);

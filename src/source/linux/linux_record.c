@@ -32,6 +32,7 @@
 #include "source/linux/sampler.h"
 #include "source/linux/tracefs_capture.h"
 #include "util/atomic_file.h"
+#include "util/clock.h"
 
 #ifndef XB_VERSION
 #define XB_VERSION "unknown"
@@ -64,22 +65,6 @@ struct rec {
     const char *state;
     char failure[512];
 };
-
-static uint64_t mono_ns(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-}
-
-static void utc_now(char *buf, size_t len)
-{
-    struct timespec ts;
-    struct tm tm;
-    clock_gettime(CLOCK_REALTIME, &ts);
-    gmtime_r(&ts.tv_sec, &tm);
-    strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm);
-}
 
 static void cpu_info(char *model, size_t len, double *mhz)
 {
@@ -262,7 +247,7 @@ static int write_page(unsigned cpu, const void *page, size_t len, void *ctx)
 
 static int take_samples(struct rec *r, struct xb_err *err)
 {
-    uint64_t t = mono_ns();
+    uint64_t t = xb_mono_ns();
     for (unsigned i = 0; i < r->nsmp; i++) {
         struct sampler_run *s = &r->smp[i];
         if (s->why || !s->out)
@@ -326,7 +311,7 @@ static int make_dir(const char *dir, struct xb_err *err)
 
 static void sleep_until(uint64_t t)
 {
-    uint64_t now = mono_ns();
+    uint64_t now = xb_mono_ns();
     if (t <= now)
         return;
     struct timespec ts = { (time_t)((t - now) / 1000000000ull),
@@ -401,8 +386,8 @@ int xb_record_linux(const struct xb_record_opts *o, struct xb_err *err)
     }
     if ((rc = write_domains(&r, true, err)) || (rc = open_samplers(&r, err)))
         goto out;
-    utc_now(r.start_utc, sizeof r.start_utc);
-    r.t0 = mono_ns();
+    xb_utc_now(r.start_utc, sizeof r.start_utc);
+    r.t0 = xb_mono_ns();
     if ((rc = write_manifest(&r, err)) || (rc = xb_tcapture_start(r.tc, err)))
         goto out;
     if (!o->quiet)
@@ -418,7 +403,7 @@ int xb_record_linux(const struct xb_record_opts *o, struct xb_err *err)
     while (!xb_record_stop) {
         uint64_t wake = next_read < next_sample ? next_read : next_sample;
         sleep_until(wake < end ? wake : end);
-        uint64_t now = mono_ns();
+        uint64_t now = xb_mono_ns();
         if (xb_record_stop || now >= end)
             break;
         if (now >= next_read) {
@@ -438,8 +423,8 @@ int xb_record_linux(const struct xb_record_opts *o, struct xb_err *err)
     }
 stop:
     xb_tcapture_stop(r.tc);
-    r.t_stop = mono_ns();
-    utc_now(r.stop_utc, sizeof r.stop_utc);
+    r.t_stop = xb_mono_ns();
+    xb_utc_now(r.stop_utc, sizeof r.stop_utc);
     if (!rc) {
         rc = xb_tcapture_read(r.tc, true, write_page, &r, err);
         if (!rc)

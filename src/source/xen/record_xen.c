@@ -33,26 +33,9 @@
 #include "source/xen/tbuf.h"
 #include "source/xen/xenstat_sampler.h"
 #include "source/xen/xentrace_child.h"
+#include "util/clock.h"
 
 #define DEFAULT_PAGES 1024u         /* 4 MiB per CPU: --buffer-kb default on Linux too */
-
-static uint64_t mono_ns(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-}
-
-static void utc_now(char *buf, size_t len)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_REALTIME, &ts);
-    struct tm tm;
-    gmtime_r(&ts.tv_sec, &tm);
-    char s[20];
-    strftime(s, sizeof s, "%Y-%m-%dT%H:%M:%S", &tm);
-    snprintf(buf, len, "%s.%03dZ", s, (int)(ts.tv_nsec / 1000000) % 1000);
-}
 
 /* The run folder must be new or empty. */
 static int make_rundir(const char *dir, struct xb_err *err)
@@ -102,7 +85,7 @@ static void host_facts(struct xb_xen_run *r)
     unsigned char b[16];
     if (getrandom(b, sizeof b, 0) != (ssize_t)sizeof b)
         for (size_t i = 0; i < sizeof b; i++)
-            b[i] = (unsigned char)(mono_ns() >> (i % 8 * 8));
+            b[i] = (unsigned char)(xb_mono_ns() >> (i % 8 * 8));
     for (size_t i = 0; i < sizeof b; i++)
         snprintf(r->run_id + 2 * i, 3, "%02x", b[i]);
 }
@@ -230,7 +213,7 @@ static int wait_a_little(struct loop *l, int ms, struct xb_err *err)
 static int run_loop(struct loop *l, struct xb_err *err)
 {
     const struct xb_record_opts *o = l->o;
-    uint64_t t0 = mono_ns();
+    uint64_t t0 = xb_mono_ns();
     uint64_t next = t0 + l->run->interval_ns;
     uint64_t end = o->duration_ns ? t0 + o->duration_ns : UINT64_MAX;
     uint64_t next_note = t0 + 10 * 1000000000ull;
@@ -238,7 +221,7 @@ static int run_loop(struct loop *l, struct xb_err *err)
     while (!rc && !xb_record_stop) {
         if ((rc = drain(l, err)))
             break;
-        uint64_t now = mono_ns();
+        uint64_t now = xb_mono_ns();
         if (now >= end)
             break;
         if (now >= next) {
@@ -364,7 +347,7 @@ int xb_record_xen(const struct xb_record_opts *o, struct xb_err *err)
     }
     if ((rc = xb_xsampler_open(&l.sampler, xs, err)))
         goto fail;
-    utc_now(run.start_utc, sizeof run.start_utc);
+    xb_utc_now(run.start_utc, sizeof run.start_utc);
     if ((rc = xb_xen_manifest_write(&run, err)))
         goto fail;
 
@@ -414,7 +397,7 @@ int xb_record_xen(const struct xb_record_opts *o, struct xb_err *err)
         rc = fsync_path(o->outdir, "xentrace.bin", err);
     if (rc)
         goto fail;
-    utc_now(run.stop_utc, sizeof run.stop_utc);
+    xb_utc_now(run.stop_utc, sizeof run.stop_utc);
     run.state = "complete";
     rc = xb_xen_manifest_write(&run, err);
     if (!rc)
@@ -437,7 +420,7 @@ fail:
         xb_xentrace_stop(&l.xt, 60, &e2);
         l.xt_running = false;
     }
-    utc_now(run.stop_utc, sizeof run.stop_utc);
+    xb_utc_now(run.stop_utc, sizeof run.stop_utc);
     run.state = "failed";
     run.error = err->msg;
     {
