@@ -139,9 +139,12 @@ bool xb_counters_rate(const struct xb_counters *c, const char *entity,
                 k++;
             }
         }
+        /* No sample inside: the one just before, if it is at most a
+         * sampling step old (a domain whose processes ended has none). */
+        uint64_t step = s->n > 1 ? (last - first) / (s->n - 1) : 0;
         if (k)
             *out = sum / (double)k;
-        else if (before)
+        else if (before && t0 <= before->t + step)
             *out = before->v;
         else
             return false;

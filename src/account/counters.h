@@ -40,9 +40,11 @@ void xb_counters_free(struct xb_counters *c);
 int xb_counters_add(struct xb_counters *c, const char *entity, const char *metric,
                     enum xb_series_kind kind, uint64_t t_ns, double value);
 
-/* Rate of a cumulative series over [t0, t1) in units per second, or the
- * time-weighted mean of a gauge, from samples linearly interpolated.  Returns
- * true and sets *out when the samples cover the window, else false. */
+/* Rate of a cumulative series over [t0, t1) in units per second, from
+ * samples linearly interpolated; or, for a gauge, the mean of its samples in
+ * the window (else the sample just before it, at most one sampling step
+ * old).  Returns true and sets *out when the samples cover the window, else
+ * false. */
 bool xb_counters_rate(const struct xb_counters *c, const char *entity,
                       const char *metric, uint64_t t0_ns, uint64_t t1_ns,
                       double *out);

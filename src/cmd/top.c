@@ -5,6 +5,7 @@
  * when stdout is not a terminal). */
 #define _GNU_SOURCE
 #include <curses.h>
+#include <errno.h>
 #include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
@@ -206,7 +207,7 @@ static int top_window(const struct xb_window *w, const struct xb_run_info *info,
     struct top *t = ctx;
     struct xb_window *copy = xb_window_dup(w);
     if (!copy)
-        return -1;
+        return -ENOMEM;
     if (t->n == RING) {
         xb_window_free(t->ring[0]);
         memmove(t->ring, t->ring + 1, (RING - 1) * sizeof *t->ring);

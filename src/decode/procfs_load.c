@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define STATM_PAGE 4096.0   /* x86 page size: statm counts pages */
+#define STATM_PAGE 4096.0   /* when the header does not say (x86) */
 
 struct pidval {
     unsigned domid;
@@ -139,6 +139,7 @@ int xb_procfs_load_stream(FILE *f, const char *path, const struct xb_timebase *t
     enum { NONE, IO, STATM, DISKSTATS, OTHER } kind = NONE;
     struct pidval *pv = NULL;
     struct domsum *ds = NULL;
+    double page = STATM_PAGE;
     int rc = 0;
     while (getline(&line, &cap, f) > 0) {
         lineno++;
@@ -165,16 +166,18 @@ int xb_procfs_load_stream(FILE *f, const char *path, const struct xb_timebase *t
             have_group = true;
             unsigned domid;
             int pid;
+            long pagesize = 0;
             kind = OTHER;
             if (strcmp(what, "diskstats") == 0)
                 kind = DISKSTATS;
             else if (strcmp(what, "io") == 0 || strcmp(what, "statm") == 0) {
-                if (sscanf(line + n, "%u %d", &domid, &pid) != 2) {
+                if (sscanf(line + n, "%u %d %ld", &domid, &pid, &pagesize) < 2) {
                     rc = xb_err_set(err, -XB_EINPUT, "%s:%lu: bad '%s' header "
                                     "(expected DOMID PID)", path, lineno, what);
                     break;
                 }
                 kind = what[0] == 'i' ? IO : STATM;
+                page = pagesize > 0 ? (double)pagesize : STATM_PAGE;
                 if (!(pv = pid_slot(&s, domid, pid)) || !(ds = dom_slot(&s, c, domid))) {
                     rc = xb_err_set(err, -ENOMEM, "out of memory");
                     break;
@@ -192,7 +195,7 @@ int xb_procfs_load_stream(FILE *f, const char *path, const struct xb_timebase *t
             break;
         case STATM:
             if (sscanf(line, "%llu %llu", &size, &res) == 2) {
-                ds->rss += (double)res * STATM_PAGE;
+                ds->rss += (double)res * page;
                 ds->rss_seen = true;
             }
             break;

@@ -4,6 +4,8 @@
  * (resident set of its live processes), and per host block device "dev:NAME"
  * the /proc/diskstats fields dev_reads, dev_read_sectors, dev_read_ms,
  * dev_writes, dev_write_sectors, dev_write_ms, dev_io_ms, dev_weighted_ms.
+ * The cgroup blkio/io.stat blocks are kept in the file but not used (v1
+ * blkio reads 0 without a throttle rule; docs/linux-recording.md).
  * A domain whose disk or memory series another source already loaded
  * (libvirt's block stats and balloon) keeps those: procfs adds none. */
 #ifndef XB_PROCFS_LOAD_H

@@ -62,10 +62,13 @@ int xb_linux_load_domains(const char *path, struct xb_lsched *d,
                 goto out;
             }
             json_t *st = json_object_get(tj, "state0"), *cpu = json_object_get(tj, "cpu0");
-            if (e && json_is_string(st) && json_is_integer(cpu) &&
-                strchr("SDIT", json_string_value(st)[0]) &&
-                json_integer_value(cpu) >= 0)
-                xb_lsched_seed_blocked(d, e, t, (unsigned)json_integer_value(cpu));
+            const char *s0 = json_is_string(st) ? json_string_value(st) : "";
+            if (e && s0[0] && strchr("SDIT", s0[0]) && json_is_integer(cpu) &&
+                json_integer_value(cpu) >= 0 &&
+                xb_lsched_seed_blocked(d, e, t, (unsigned)json_integer_value(cpu))) {
+                rc = xb_err_set(err, -ENOMEM, "out of memory");
+                goto out;
+            }
         }
     }
 out:

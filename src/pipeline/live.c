@@ -35,7 +35,6 @@ struct xb_live {
     struct xb_counters *counters;
     uint64_t *lost, *notices;
     char tmpdir[4096];
-    bool begun;
 };
 
 static int on_window(const struct xb_window *w, void *c)
@@ -52,19 +51,24 @@ static int on_page(unsigned cpu, const void *page, size_t len, void *c)
 
 /* Declare the map's threads to the decoder; with seed (at the start),
  * those asleep now are blocked from the first instant, as for report. */
-static void register_threads(struct xb_live *l, bool seed)
+static int register_threads(struct xb_live *l, bool seed)
 {
     for (size_t i = 0; i < l->map.n; i++) {
         const struct xb_ldomain *d = &l->map.d[i];
         for (size_t k = 0; k < d->nthread; k++) {
-            xb_lsched_thread(l->dec, d->threads[k].tid, d->domid, d->threads[k].vcpu);
+            if (xb_lsched_thread(l->dec, d->threads[k].tid, d->domid,
+                                 d->threads[k].vcpu))
+                return -ENOMEM;
             char st;
             int cpu;
             if (seed && xb_thread_state(d->threads[k].tid, &st, &cpu) == 0 &&
-                strchr("SDIT", st) && cpu >= 0)
-                xb_lsched_seed_blocked(l->dec, l->e, d->threads[k].tid, (unsigned)cpu);
+                st && strchr("SDIT", st) && cpu >= 0 &&
+                xb_lsched_seed_blocked(l->dec, l->e, d->threads[k].tid,
+                                       (unsigned)cpu))
+                return -ENOMEM;
         }
     }
+    return 0;
 }
 
 /* Sample procfs into memory, keep the last KEEP_SAMPLES, rebuild counters. */
@@ -152,16 +156,19 @@ int xb_live_open(struct xb_live **out, const struct xb_live_opts *o,
         rc = xb_err_set(err, -ENOMEM, "out of memory");
         goto fail;
     }
+    bool oom = xb_names_set(&l->names, XB_HOST_DOMID, "host") != 0;
     for (size_t i = 0; i < l->map.n; i++) {
         const struct xb_ldomain *d = &l->map.d[i];
-        xb_names_set(&l->names, d->domid, d->name);
-        xb_lsched_domain(l->dec, d->domid, strcmp(d->kind, "qemu") == 0 ||
-                                           strcmp(d->kind, "libvirt") == 0);
+        oom |= xb_names_set(&l->names, d->domid, d->name) != 0;
+        oom |= xb_lsched_domain(l->dec, d->domid, strcmp(d->kind, "qemu") == 0 ||
+                                                  strcmp(d->kind, "libvirt") == 0) != 0;
     }
-    xb_names_set(&l->names, XB_HOST_DOMID, "host");
     for (unsigned i = 0; i < ncpu; i++)
         xb_engine_pcpu_start(l->e, i, 0);
-    register_threads(l, true);
+    if (oom || register_threads(l, true)) {
+        rc = xb_err_set(err, -ENOMEM, "out of memory");
+        goto fail;
+    }
     l->info.source = "linux";
     l->info.trace_path = "live";
     l->info.tsc_hz_from = "live";
@@ -188,8 +195,8 @@ int xb_live_step(struct xb_live *l, struct xb_err *err)
     if ((rc = xb_tcapture_read(l->tc, false, on_page, l, err)))
         return rc;
     if (now >= l->next_sample) {
-        if (xb_domains_rescan(&l->map) > 0)
-            register_threads(l, false);
+        if (xb_domains_rescan(&l->map) > 0 && register_threads(l, false))
+            return xb_err_set(err, -ENOMEM, "out of memory");
         if ((rc = sample(l, err)))
             return rc;
         while (l->next_sample <= now)
@@ -205,7 +212,10 @@ int xb_live_step(struct xb_live *l, struct xb_err *err)
         l->notices[i] = xb_lsched_lost_pages(l->dec, i);
     }
     l->info.span_ns = xb_lsched_last_ns(l->dec);
-    return xb_engine_advance(l->e, xb_lsched_last_ns(l->dec));
+    rc = xb_engine_advance(l->e, xb_lsched_last_ns(l->dec));
+    if (rc < 0)
+        xb_err_set(err, rc, "out of memory");
+    return rc;
 }
 
 const struct xb_run_info *xb_live_info(const struct xb_live *l)

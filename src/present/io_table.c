@@ -1,5 +1,7 @@
-/* io_table.c: disk, network and memory per domain, and host block devices
- * like `iostat -x`, from the run's sampled counters (account/counters.h). */
+/* io_table.c: disk, network and memory per domain (MB = 10^6 bytes), and
+ * host block devices with the columns of `iostat -x` (there, as in iostat,
+ * rMB/s and wMB/s are MiB: sectors / 2048), from the run's sampled counters
+ * (account/counters.h). */
 #include "present.h"
 
 #include "present/cache_table.h"
@@ -59,7 +61,7 @@ static int dev_row(const char *dev, void *ctx)
         x->header = true;
     }
     fprintf(x->out, "%s\t%.1f\t%.2f\t%.2f\t%.1f\t%.2f\t%.2f\t%.2f\t%.1f\n",
-            dev + 4, r, rs * 512 / 1e6, r > 0 ? rms / r : 0, wr, ws * 512 / 1e6,
+            dev + 4, r, rs / 2048, r > 0 ? rms / r : 0, wr, ws / 2048,
             wr > 0 ? wms / wr : 0, wt / 1000, io / 10 > 100 ? 100 : io / 10);
     return 0;
 }

@@ -4,7 +4,7 @@
  * File format (procfs.txt): blocks, each a header line then the file's text
  * exactly as read:
  *   @ T_NS io DOMID PID            /proc/PID/io
- *   @ T_NS statm DOMID PID         /proc/PID/statm
+ *   @ T_NS statm DOMID PID PAGESIZE  /proc/PID/statm (counts in pages)
  *   @ T_NS blkio DOMID CGROUP      blkio.throttle.io_service_bytes (v1)
  *   @ T_NS io.stat DOMID CGROUP    io.stat (v2)
  *   @ T_NS diskstats               /proc/diskstats
@@ -60,8 +60,9 @@ static int sample_procfs(void *state, const struct xb_domain_map *m,
                      (unsigned long long)t, d->domid, d->pids[k]);
             dump(out, path, hdr);
             snprintf(path, sizeof path, "/proc/%d/statm", d->pids[k]);
-            snprintf(hdr, sizeof hdr, "@ %llu statm %u %d\n",
-                     (unsigned long long)t, d->domid, d->pids[k]);
+            snprintf(hdr, sizeof hdr, "@ %llu statm %u %d %ld\n",
+                     (unsigned long long)t, d->domid, d->pids[k],
+                     sysconf(_SC_PAGESIZE));
             dump(out, path, hdr);
         }
         if (d->cgroup[0]) {

@@ -153,7 +153,7 @@ static int copy_file(const char *from, const char *to, struct xb_err *err)
         return xb_err_set(err, -errno, "%s: %s", from, strerror(errno));
     size_t len = 0, cap = 16384;
     char *buf = malloc(cap);
-    ssize_t n;
+    ssize_t n = 0;
     while (buf && (n = read(fd, buf + len, cap - len)) > 0) {
         len += (size_t)n;
         if (len == cap) {
@@ -165,9 +165,14 @@ static int copy_file(const char *from, const char *to, struct xb_err *err)
             buf = b;
         }
     }
+    int e = n < 0 ? errno : 0;
     close(fd);
     if (!buf)
         return xb_err_set(err, -ENOMEM, "out of memory");
+    if (e) {
+        free(buf);
+        return xb_err_set(err, -e, "%s: %s", from, strerror(e));
+    }
     int rc = xb_write_file_atomic(to, buf, len, err);
     free(buf);
     return rc;
