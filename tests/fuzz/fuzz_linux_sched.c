@@ -23,7 +23,7 @@
 #include <unistd.h>
 
 #include "account/engine.h"
-#include "check_window.h"
+#include "fuzz_window.h"
 #include "decode/linux_sched.h"
 
 #ifndef XB_LINUX_FORMATS
@@ -33,62 +33,11 @@
 #define PAGE 4096u
 #define NCPU 2u
 #define MAX_PAGES 64u
-#define MAX_WINDOWS 64         /* stop a recording of absurd timestamps */
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-struct check {
-    uint64_t interval;
-    unsigned windows;
-    uint64_t next_start;
-    uint64_t digest;
-};
+#define broken(...) xb_fuzz_broken("fuzz_linux_sched", __VA_ARGS__)
 
-static void broken(const struct xb_window *w, const char *what, unsigned a,
-                   unsigned b, uint64_t got)
-{
-    fprintf(stderr, "fuzz_linux_sched: window %u [%llu, %llu) ns: %s (%u, %u): "
-            "%llu\n", w ? w->index : 0, w ? (unsigned long long)w->t_start_ns : 0,
-            w ? (unsigned long long)w->t_end_ns : 0, what, a, b,
-            (unsigned long long)got);
-    abort();
-}
-
-static int on_window(const struct xb_window *w, void *ctx)
-{
-    struct check *c = ctx;
-    uint64_t len = w->t_end_ns - w->t_start_ns;
-
-    if (w->t_end_ns < w->t_start_ns)
-        broken(w, "window ends before it starts", 0, 0, 0);
-    if (w->index != c->windows || w->t_start_ns != c->next_start)
-        broken(w, "windows not contiguous", w->index, c->windows, c->next_start);
-    if (c->interval ? len > c->interval : c->windows > 0)
-        broken(w, "window too long (or a 2nd one with no interval)", 0, 0, len);
-    if (w->npcpu != NCPU)
-        broken(w, "pCPU count", w->npcpu, 0, 0);
-    c->windows++;
-    c->next_start = w->t_end_ns;
-    c->digest += w->mismatches;
-    if (xb_check_conservation(w))
-        broken(w, "conservation (see above)", 0, 0, 0);
-    for (unsigned i = 0; i < w->ndomain; i++) {
-        const struct xb_domain_acc *d = &w->domains[i];
-        if (i > 0 && (d[-1].domid > d->domid ||
-                      (d[-1].domid == d->domid && d[-1].instance >= d->instance)))
-            broken(w, "domains not sorted", d->domid, d->instance, 0);
-        for (unsigned k = 0; k < d->nvcpu; k++) {
-            const struct xb_vcpu_acc *v = &d->vcpus[k];
-            if (k > 0 && v[-1].vcpu >= v->vcpu)
-                broken(w, "vCPUs not sorted", d->domid, v->vcpu, 0);
-            for (unsigned p = 0; p <= w->npcpu; p++)
-                c->digest += v->pcpu[p].execs;
-            if (w->final && (unsigned)v->final_state >= XB_NSTATES)
-                broken(w, "bad final state", d->domid, v->vcpu, v->final_state);
-        }
-    }
-    return c->windows >= MAX_WINDOWS;
-}
 
 static uint64_t page_ts(const uint8_t *p, size_t len)
 {
@@ -120,7 +69,7 @@ static void map_cpu(struct xb_lsched *d, unsigned cpu, const uint8_t *data,
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     static const uint64_t intervals[4] = { 1000000, 10000000, 100000000, 0 };
-    static struct check c;
+    static struct xb_fuzz_check c;
     if (size < 1)
         return 0;
     uint8_t ctl = data[0];
@@ -149,8 +98,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     struct xb_lsched *d;
     if (xb_lsched_new(&d, XB_LINUX_FORMATS, NCPU, PAGE, t0, &err))
         broken(NULL, err.msg, 0, 0, 0);
-    c = (struct check){ .interval = intervals[(ctl >> 4) & 3] };
-    struct xb_engine *e = xb_engine_new(NCPU, c.interval, on_window, &c);
+    c = (struct xb_fuzz_check){ .name = "fuzz_linux_sched", .max_npcpu = NCPU,
+                                 .interval = intervals[(ctl >> 4) & 3] };
+    struct xb_engine *e = xb_engine_new(NCPU, c.interval, xb_fuzz_on_window, &c);
     if (!e)
         abort();
     for (unsigned i = 0; i < NCPU; i++)
