@@ -1,9 +1,10 @@
 #!/bin/sh
 # check.sh: every test suite of xenbench, each counted, then one line
 # "N passed, N failed".  Suites: meson (unit, cli, integration on real Xen
-# traces), the same under ASan+UBSan, valgrind on the example run, and 60 s of
-# libFuzzer on the decoders (one step: xentrace and Linux, half the time
-# each).  Run from the top of the checkout after `make`.
+# traces), the same under ASan+UBSan, valgrind on the example run, the Debian
+# package (built, installed, run, purged), 60 s of libFuzzer on the decoders
+# (one step: xentrace and Linux, half the time each) and the Xen test host.
+# Run from the top of the checkout after `make`, as root.
 set -u
 passed=0 failed=0
 FUZZ_SECONDS=${FUZZ_SECONDS:-60}
@@ -14,10 +15,11 @@ step() {  # step NAME CMD...: one counted check
     else failed=$((failed + 1)); echo "check.sh: FAIL $name"; fi
 }
 
-# meson_suite DIR: run its tests, count each meson test from testlog.json
+# meson_suite DIR [ARG...]: run its tests (ARGs to meson test), count each
+# meson test from testlog.json
 meson_suite() {
-    dir=$1
-    meson test -C "$dir" --print-errorlogs --num-processes 2
+    dir=$1; shift
+    meson test -C "$dir" --print-errorlogs --num-processes 2 "$@"
     log="$dir/meson-logs/testlog.json"
     if [ ! -f "$log" ]; then failed=$((failed + 1)); return; fi
     p=$(grep -c '"result": "OK"' "$log")
@@ -36,7 +38,7 @@ if [ ! -f build-asan/build.ninja ]; then
 fi
 if ninja -C build-asan >/dev/null; then
     ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
-        meson_suite build-asan
+        meson_suite build-asan --no-suite fleet --no-suite contention
 else
     failed=$((failed + 1)); echo "check.sh: FAIL build-asan"
 fi
@@ -65,7 +67,27 @@ step "valgrind: import the example run and plan it" \
              >/dev/null && valgrind -q --error-exitcode=99 --leak-check=full \
              --errors-for-leak-kinds=definite,indirect \
              build/xenbench plan --db '$vgrun/h.db' --since all >/dev/null"
+step "valgrind: serve 8 s with --db, every endpoint asked for" \
+    ./tests/serve/vg_serve.sh build/xenbench "$vgrun/h.db"
+step "valgrind: report -f html of the example run" \
+    vg_status 0 build/xenbench report examples/credit2-2pcpu-3guests -f html
 rm -rf "$vgrun"
+
+# ---- the Debian package (debian/, tests/release/package.sh) -----------------
+# Installs the package on this machine and purges it again (root); about
+# 3 min on a fresh machine.  PACKAGE=0 skips it.
+if [ "${PACKAGE:-1}" != 0 ]; then
+    echo "== Debian package: build, install, run, purge =="
+    pkg=tests/release/package.sh
+    step "package: docs/quickstart.md as written, from apt-get build-dep and make deb to plan" \
+        $pkg walk
+    step "package: lintian reports no error" $pkg lintian
+    step "package: installed --version, files, token; systemd-analyze verify of the unit" \
+        $pkg installed
+    step "package: installed xenbench demo" $pkg demo
+    step "package: installed xenbench serve, /metrics scraped once" $pkg serve
+    step "package: apt-get purge leaves none of the paths dpkg -L listed" $pkg purge
+fi
 
 echo "== fuzz (${FUZZ_SECONDS} s) =="
 step "libFuzzer on the xentrace and Linux decoders" ./scripts/fuzz.sh "$FUZZ_SECONDS"

@@ -10,8 +10,21 @@ clang libclang-rt-14-dev
 python3 valgrind time tmux man-db groff-base
 libvirt-dev libvirt-daemon-system libvirt-clients libvirt-daemon-driver-qemu
 qemu-system-x86 busybox-static cpio
-libopenblas-dev liblapacke-dev stress-ng
-qemu-utils debootstrap e2fsprogs"
+libopenblas0-pthread stress-ng
+qemu-utils debootstrap e2fsprogs
+dpkg-dev debhelper lintian systemd
+libmicrohttpd-dev libcurl4-openssl-dev prometheus wrk chromium curl
+zlib1g-dev iproute2"
+
+# Node.js and npm for the browser tests (playwright-core from the npm
+# registry drives Debian's Chromium).  A Node.js that brings its own npm
+# (NodeSource's) conflicts with Debian's npm package: take npm only if
+# there is none.
+command -v node >/dev/null 2>&1 || PKGS="$PKGS nodejs"
+command -v npm >/dev/null 2>&1 || PKGS="$PKGS npm"
+
+# --bench: also what bench/ compares against (perf sched record -a).
+[ "${1:-}" = --bench ] && PKGS="$PKGS linux-perf"
 
 missing=""
 for p in $PKGS; do

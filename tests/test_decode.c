@@ -87,10 +87,32 @@ static void filter_and_lost(void **state)
     const uint8_t *b = tw_bytes(w, 0, &len);
     struct xb_err err;
     struct xb_xtrace *t = open_buf(b, len, &err);
-    xb_xtrace_set_filter(t, xb_xen_sched_wanted);
-    unsigned n;
-    assert_int_equal(walk(t, &err, &n), 0);
-    assert_int_equal(n, 3);                    /* runstate + 2 lost notices */
+    xb_xtrace_set_filter(t, &xb_xen_sched_filter);
+    /* a notice is handed out at its first_tsc and again, as its end, at its
+     * own TSC; each CPU's end follows its last record */
+    static const struct { uint32_t event; unsigned cpu; uint64_t tsc; } want[] = {
+        { TRC_SCHED_RUNSTATE_CHANGE | 1 << 8, 0, 110 },
+        { XB_XT_CPU_END, 0, 110 },
+        { TRC_LOST_RECORDS, 1, 120 }, { XB_XT_LOST_RECORDS_END, 1, 150 },
+        { TRC_LOST_RECORDS, 1, 170 }, { XB_XT_LOST_RECORDS_END, 1, 190 },
+        { XB_XT_CPU_END, 1, 190 },
+    };
+    struct xb_xrec r;
+    unsigned n = 0;
+    int rc;
+    while ((rc = xb_xtrace_next(t, &r, &err)) == 1) {
+        assert_true(n < sizeof want / sizeof want[0]);
+        assert_int_equal(r.event, want[n].event);
+        assert_int_equal(r.cpu, want[n].cpu);
+        assert_int_equal(r.tsc, want[n].tsc);
+        if (r.event == TRC_LOST_RECORDS || r.event == XB_XT_LOST_RECORDS_END) {
+            assert_int_equal(r.split, r.event == TRC_LOST_RECORDS);
+            assert_int_equal(r.extra[0], n < 4 ? 42 : 8);
+        }
+        n++;
+    }
+    assert_int_equal(rc, 0);
+    assert_int_equal(n, sizeof want / sizeof want[0]);
     assert_int_equal(xb_xtrace_lost(t, 1), 50);
     assert_int_equal(xb_xtrace_lost_notices(t, 1), 2);
     assert_int_equal(xb_xtrace_lost(t, 0), 0);
@@ -112,6 +134,20 @@ static void expect_walk_error(const uint8_t *b, size_t len, const char *needle)
     struct xb_err err;
     struct xb_xtrace *t = open_buf(b, len, &err);
     assert_non_null(t);
+    unsigned n;
+    assert_int_equal(walk(t, &err, &n), -XB_EINPUT);
+    if (!strstr(err.msg, needle))
+        fail_msg("message '%s' lacks '%s'", err.msg, needle);
+    xb_xtrace_close(t);
+}
+
+/* The same with the pipeline's limit on forward jumps (an hour at 1 GHz). */
+static void expect_walk_error_jump(const uint8_t *b, size_t len, const char *needle)
+{
+    struct xb_err err;
+    struct xb_xtrace *t = open_buf(b, len, &err);
+    assert_non_null(t);
+    xb_xtrace_set_max_jump(t, 3600ull * 1000000000ull, 1000000000ull);
     unsigned n;
     assert_int_equal(walk(t, &err, &n), -XB_EINPUT);
     if (!strstr(err.msg, needle))
@@ -142,7 +178,10 @@ static void damage(void **state)
     expect_open_error((const uint8_t *)"hello, world, not a trace", 25,
                       "byte offset 0: not a xentrace file");
 
+    assert_true(len >= win + 8);
     uint8_t *c = malloc(len);
+    if (!c)                             /* (GCC's bounds check needs it said) */
+        abort();
     memcpy(c, b, len);
     memset(c + win, 0xab, 4);           /* second window header */
     expect_open_error(c, len, "byte offset 44: expected a CPU_CHANGE window header");
@@ -163,6 +202,21 @@ static void damage(void **state)
     uint64_t tsc = 1;                            /* second record of cpu 0 */
     memcpy(c + 12 + 16 + 4, &tsc, 8);
     expect_walk_error(c, len, "byte offset 28: CPU 0: TSC steps back");
+
+    /* a TSC far forward (an hour and more at 1 GHz): not a clock */
+    memcpy(c, b, len);
+    tsc = 100 + 3601000000000ull;
+    memcpy(c + 12 + 16 + 4, &tsc, 8);
+    expect_walk_error_jump(c, len, "byte offset 28: CPU 0: TSC jumps forward by "
+                           "3601000000000 ticks (3601 s at 1000000000 Hz");
+    /* a CPU whose first TSC lies an hour after the others' */
+    memcpy(c, b, len);
+    for (size_t off = win; off < win + 2 * 16; off += 16) {
+        memcpy(&tsc, c + off + 12 + 4, 8);
+        tsc += 3601000000000ull;
+        memcpy(c + off + 12 + 4, &tsc, 8);
+    }
+    expect_walk_error_jump(c, len, "CPU 1: first TSC 3601000000101 lies 3601 s after");
 
     memcpy(c, b, len);
     uint32_t big = 40;                           /* window shorter than records */

@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "bench/scenario.h"
+#include "workload/scenario.h"
 
 static void full_file(void **state)
 {
@@ -90,22 +90,6 @@ static void missing_file(void **state)
     assert_string_equal(err.msg, "/nonexistent/x.scn: No such file or directory");
 }
 
-static void byte_sizes(void **state)
-{
-    (void)state;
-    uint64_t b;
-    assert_int_equal(xb_parse_bytes("4096", &b), 0);
-    assert_int_equal(b, 4096);
-    assert_int_equal(xb_parse_bytes("1g", &b), 0);
-    assert_int_equal(b, 1ull << 30);
-    assert_int_equal(xb_parse_bytes("0", &b), -1);
-    assert_int_equal(xb_parse_bytes("-1M", &b), -1);
-    assert_int_equal(xb_parse_bytes("1.5M", &b), -1);
-    assert_int_equal(xb_parse_bytes("3MB", &b), -1);
-    assert_int_equal(xb_parse_bytes("", &b), -1);
-    assert_int_equal(xb_parse_bytes("99999999999999999999", &b), -1);
-}
-
 #define RUN "[run]\nduration = 5\n"
 static const struct {
     const char *text;
@@ -124,7 +108,10 @@ static const struct {
     { RUN "[domain a]\nstressor = cpu\nduration = -1\n",
       "b.scn:5: duration: negative duration '-1'" },
     { RUN "[domain a]\nstressor = cpu\nduration = 0\n",
-      "b.scn:5: duration: '0' is not a duration (e.g. 10, 2.5, 500ms, 10s)" },
+      "b.scn:5: duration: '0' is not a duration (e.g. 10, 0.5, 250ms, 5m, 1h; "
+      "0.1 s to 366 d)" },
+    { "[run]\nduration = 5\ninterval = 1us\n[domain a]\nstressor = cpu\n",
+      "b.scn:3: interval: '1us' is less than the minimum, 0.1 s (0.1 s to 1 h)" },
     { RUN "[domain a]\nstressor = cpu\nspeed = 3\n",
       "b.scn:5: unknown key 'speed' in [domain] (known: stressor, workers, "
       "cpu-load, cpus, duration, bytes, rate)" },
@@ -213,7 +200,6 @@ int main(void)
         cmocka_unit_test(full_file),
         cmocka_unit_test(examples_parse),
         cmocka_unit_test(missing_file),
-        cmocka_unit_test(byte_sizes),
         cmocka_unit_test(bad_files),
         cmocka_unit_test(long_line_and_nul),
     };

@@ -1,7 +1,10 @@
-/* counters.c: sampled counter series and their rates over windows. */
+/* counters.c: sampled counter series and their rates over windows.  It owns
+ * the series and their interpolation; it must not know which source or file
+ * a sample came from, nor how a figure is printed. */
 #include "counters.h"
 
 #include <errno.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -96,6 +99,12 @@ int xb_counters_add(struct xb_counters *c, const char *entity, const char *metri
         s->last_raw = value;
         v = value + s->offset;
     }
+    if (s->n && t_ns == s->s[s->n - 1].t) {
+        /* two samples at one time (those taken before time 0 all map to
+         * 0, e.g. before a ring run's kept span): the later one stands */
+        s->s[s->n - 1].v = v;
+        return 0;
+    }
     s->s[s->n++] = (struct sample){ t_ns, v };
     return 0;
 }
@@ -117,6 +126,30 @@ static double at(const struct series *s, uint64_t t)
     if (t >= b->t)
         return b->v;
     return a->v + (b->v - a->v) * (double)(t - a->t) / (double)(b->t - a->t);
+}
+
+void xb_counters_rebase(struct xb_counters *c, uint64_t from)
+{
+    for (size_t i = 0; c && i < c->n; i++) {
+        struct series *s = &c->v[i];
+        size_t k = 0;                /* the first sample at or after from */
+        while (k < s->n && s->s[k].t < from)
+            k++;
+        size_t keep = k;             /* samples from keep on stay */
+        if (k > 0 && k < s->n && s->kind == XB_CUMULATIVE && s->s[k].t > from) {
+            /* the value at from, between the samples either side of it */
+            s->s[k - 1].v = at(s, from);
+            s->s[k - 1].t = from;
+            keep = k - 1;
+        } else if (k > 0 && s->kind == XB_GAUGE) {
+            s->s[k - 1].t = from;    /* the reading just before: in force at from */
+            keep = k - 1;
+        }
+        memmove(s->s, s->s + keep, (s->n - keep) * sizeof *s->s);
+        s->n -= keep;
+        for (size_t j = 0; j < s->n; j++)
+            s->s[j].t -= from;
+    }
 }
 
 bool xb_counters_rate(const struct xb_counters *c, const char *entity,
@@ -191,6 +224,35 @@ int xb_counters_each_entity(const struct xb_counters *c, const char *prefix,
     return 0;
 }
 
+int xb_counters_each_series(const struct xb_counters *c,
+                            int (*fn)(const char *entity, const char *metric,
+                                      enum xb_series_kind kind, void *ctx),
+                            void *ctx)
+{
+    for (size_t i = 0; c && i < c->n; i++) {
+        int rc = fn(c->v[i].entity, c->v[i].metric, c->v[i].kind, ctx);
+        if (rc)
+            return rc;
+    }
+    return 0;
+}
+
+unsigned xb_counters_metrics(const struct xb_counters *c, const char *entity,
+                             uint64_t t0, uint64_t t1, double v[XB_METRIC_MAX])
+{
+    unsigned n = 0;
+    for (unsigned i = 0; i < XB_METRIC_MAX; i++)
+        v[i] = NAN;
+    for (unsigned i = 0; c && i < xb_nmetrics; i++) {
+        double x;
+        if (xb_counters_rate(c, entity, xb_metrics[i].counter, t0, t1, &x)) {
+            v[i] = x;
+            n++;
+        }
+    }
+    return n;
+}
+
 void xb_counters_domkey(char *buf, size_t len, uint32_t domid, uint32_t instance)
 {
     snprintf(buf, len, "dom:%u.%u", domid, instance);
@@ -202,4 +264,9 @@ uint64_t xb_timebase_ns(const struct xb_timebase *tb, uint64_t t)
         return 0;
     unsigned __int128 d = (unsigned __int128)(t - tb->t0) * 1000000000u;
     return (uint64_t)(d / tb->hz);
+}
+
+void xb_counters_cpukey(char *buf, size_t len, unsigned cpu)
+{
+    snprintf(buf, len, "cpu:%u", cpu);
 }

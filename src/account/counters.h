@@ -8,15 +8,9 @@
  * the host as a whole.  Times are ns since the recording's start, the same
  * clock as the engine's windows.
  *
- * Metric names used across sources (units in the name's comment):
- *   disk_read_bytes, disk_write_bytes   bytes     cumulative
- *   disk_read_ops, disk_write_ops       requests  cumulative
- *   net_rx_bytes, net_tx_bytes          bytes     cumulative
- *   net_rx_packets, net_tx_packets      packets   cumulative
- *   cpu_ns                              ns        cumulative
- *   mem_bytes                           bytes     gauge
- *   llc_refs, llc_misses, instructions, cycles    cumulative
- *   dev_*: /proc/diskstats fields for "dev:" entities (see decode/procfs_load.h)
+ * Counter names are spelled once, in model/metric.h (XB_CTR_*), with their
+ * units and kinds; the metrics made of them are the table there, and
+ * xb_counters_metrics reads every row of it off the series.
  */
 #ifndef XB_COUNTERS_H
 #define XB_COUNTERS_H
@@ -25,20 +19,27 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "model/metric.h"
 #include "util/err.h"
-
-enum xb_series_kind { XB_CUMULATIVE, XB_GAUGE };
 
 struct xb_counters;
 
 struct xb_counters *xb_counters_new(void);
 void xb_counters_free(struct xb_counters *c);
 
-/* Append a sample.  Times must not decrease within a series; a cumulative
+/* Append a sample.  Times must not decrease within a series (a sample at
+ * the time of the one before replaces it); a cumulative
  * counter that goes down (a counter reset, a restarted process) starts a new
  * segment: the drop is not counted as negative use.  Returns 0 or -ENOMEM. */
 int xb_counters_add(struct xb_counters *c, const char *entity, const char *metric,
                     enum xb_series_kind kind, uint64_t t_ns, double value);
+
+/* Make time from the new 0: every sample's time less from.  A cumulative
+ * series gets its value at from (interpolated between the samples either
+ * side) as its first sample, a gauge its last reading before from; earlier
+ * samples go.  A ring run's counters cover the whole recording while its
+ * engine time starts where the kept pages do. */
+void xb_counters_rebase(struct xb_counters *c, uint64_t from);
 
 /* Rate of a cumulative series over [t0, t1) in units per second, from
  * samples linearly interpolated; or, for a gauge, the mean of its samples in
@@ -56,6 +57,13 @@ bool xb_counters_has(const struct xb_counters *c, const char *entity,
 int xb_counters_each_entity(const struct xb_counters *c, const char *prefix,
                             int (*fn)(const char *entity, void *ctx), void *ctx);
 
+/* Every series, in the order first added: its entity, counter and kind.
+ * Stops early when fn returns non-zero. */
+int xb_counters_each_series(const struct xb_counters *c,
+                            int (*fn)(const char *entity, const char *metric,
+                                      enum xb_series_kind kind, void *ctx),
+                            void *ctx);
+
 /* Maps a sampler's time stamps to ns since the recording's start:
  * ns = (t - t0) * 1e9 / hz  (hz = 1e9 for CLOCK_MONOTONIC ns; the TSC rate
  * for samples stamped with the TSC on Xen).  Times before t0 map to 0. */
@@ -70,7 +78,16 @@ uint64_t xb_timebase_ns(const struct xb_timebase *tb, uint64_t t);
 typedef int (*xb_counters_loader)(const char *path, const struct xb_timebase *tb,
                                   struct xb_counters *c, struct xb_err *err);
 
+/* Every row of xb_metrics for entity over [t0, t1): v[i] is the unscaled
+ * figure of row i (xb_counters_rate of its counter), NAN when the series
+ * does not cover the window.  Returns how many rows have a figure. */
+unsigned xb_counters_metrics(const struct xb_counters *c, const char *entity,
+                             uint64_t t0_ns, uint64_t t1_ns,
+                             double v[XB_METRIC_MAX]);
+
 /* "dom:3.0" for domain 3, instance 0. */
 void xb_counters_domkey(char *buf, size_t len, uint32_t domid, uint32_t instance);
+/* "cpu:1" for CPU 1 of a Linux host (XB_CTR_CPU_STEAL_NS). */
+void xb_counters_cpukey(char *buf, size_t len, unsigned cpu);
 
 #endif

@@ -1,7 +1,8 @@
 /* demo.c: `xenbench demo`, the main job on a fresh machine (`make run`):
  * four domains with known loads in their own cgroups, recorded for 10 s,
  * and the report.  The scenario is built in (docs/scenarios.md explains the
- * format; `xenbench bench FILE` runs any other). */
+ * format; `xenbench bench FILE` runs any other).  It must not record or
+ * report itself: xb_bench_and_report does. */
 #include <errno.h>
 #include <getopt.h>
 #include <signal.h>
@@ -10,8 +11,8 @@
 #include <sys/stat.h>
 #include <time.h>
 
-#include "bench/run.h"
-#include "bench/scenario.h"
+#include "workload/run.h"
+#include "workload/scenario.h"
 #include "cmd/commands.h"
 #include "source/record.h"
 #include "util/err.h"
@@ -31,17 +32,21 @@ static const char demo_scn[] =
     "[domain idle]\n"
     "stressor = idle\n";
 
-static void on_signal(int sig) { xb_record_stop = sig; }
-
 void xb_cmd_demo_usage(FILE *out)
 {
     fputs(
-"Usage: xenbench demo [-o|--output RUNDIR]\n"
+"Usage: xenbench demo [OPTION]...\n"
 "Start four domains with known loads, each in its own cgroup (spin: one\n"
 "worker busy on core 1; half: one worker 50 % busy on core 0; writer:\n"
 "10 MiB/s of direct writes; idle: asleep), record 10 s with --domains\n"
 "cgroup, and print the report with per-vCPU rows.  Needs root and\n"
-"stress-ng.  The run folder stays (default xenbench-demo-DATE-TIME).\n", out);
+"stress-ng.  What `make run` runs.\n"
+"\n"
+"  -o, --output=RUNDIR   run folder to create (default\n"
+"                        xenbench-demo-YYYYMMDD-HHMMSS); it stays\n"
+"  -h, --help            this help\n"
+"\n"
+"SIGINT or SIGTERM stops it as they stop `bench` (exit 130 or 143).\n", out);
 }
 
 int xb_cmd_demo(int argc, char **argv)
@@ -58,7 +63,7 @@ int xb_cmd_demo(int argc, char **argv)
         switch (c) {
         case 'o': outdir = optarg; break;
         case 'h': xb_cmd_demo_usage(stdout); return XB_EXIT_OK;
-        default: xb_cmd_demo_usage(stderr); return XB_EXIT_INPUT;
+        default: fputs("Try 'xenbench demo --help'.\n", stderr); return XB_EXIT_INPUT;
         }
     }
     char defdir[64];
@@ -74,7 +79,11 @@ int xb_cmd_demo(int argc, char **argv)
      * there as the run's scenario.scn. */
     char path[4200];
     snprintf(path, sizeof path, "%s/demo.scn", outdir);
-    int rc = 0;
+    int rc = xb_record_check_outdir(outdir, &err);
+    if (rc) {
+        fprintf(stderr, "xenbench demo: %s\n", err.msg);
+        return xb_err_exit_status(rc);
+    }
     FILE *f = NULL;
     if ((mkdir(outdir, 0755) < 0 && errno != EEXIST) || !(f = fopen(path, "w")) ||
         fwrite(demo_scn, 1, sizeof demo_scn - 1, f) != sizeof demo_scn - 1) {
@@ -92,15 +101,9 @@ int xb_cmd_demo(int argc, char **argv)
         fprintf(stderr, "xenbench demo: %s\n", err.msg);
         return xb_err_exit_status(rc);
     }
-    xb_catch_stop_signals(on_signal);
     fprintf(stderr, "xenbench demo: 4 domains (spin, half, writer, idle), "
             "recording 10 s into %s\n", outdir);
-    rc = xb_bench_run(&s, outdir, false, &err);
+    rc = xb_bench_and_report("demo", &s, outdir, false, "table", true);
     xb_scenario_free(&s);
-    if (rc) {
-        fprintf(stderr, "xenbench demo: %s\n", err.msg);
-        return xb_err_exit_status(rc);
-    }
-    char *rargv[] = { "report", "--vcpu", (char *)outdir, NULL };
-    return xb_cmd_report(3, rargv);
+    return rc;
 }

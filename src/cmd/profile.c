@@ -1,13 +1,16 @@
 /* profile.c: `xenbench profile`: each VM's statistics over the look-back.
- * Options, then calls. */
+ * Options, then calls.  It must not compute a statistic (plan/). */
 #include <errno.h>
 #include <getopt.h>
+#include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cmd/commands.h"
-#include "plan/out_util.h"
-#include "plan/parse.h"
+#include "cmd/opt.h"
+#include "util/format.h"
+#include "util/parse.h"
 #include "plan/profile_out.h"
 #include "plan/profiles.h"
 #include "util/err.h"
@@ -25,6 +28,11 @@ void xb_cmd_profile_usage(FILE *out)
 "                        ./xenbench.db)\n"
 "      --since=AGE       look-back ending at the newest sample: 14d (default),\n"
 "                        36h, 90m, 2w, or all\n"
+"      --method=M        the points the statistics are over: raw (default:\n"
+"                        the recorded windows), aws (maximum of each 5 min),\n"
+"                        azure (peak of each 10 min), gcp (mean of each 5 min)\n"
+"      --min-coverage=AGE  the data minimum for a confidence above it: 30h\n"
+"                        (default, AWS's), or less for short examples (0 ok)\n"
 "  -f, --format=FMT      table (default), csv or json\n"
 "  -h, --help            this help\n"
 "\n"
@@ -33,16 +41,19 @@ void xb_cmd_profile_usage(FILE *out)
 
 int xb_cmd_profile(int argc, char **argv)
 {
-    enum { OPT_DB = 256, OPT_SINCE };
+    enum { OPT_DB = 256, OPT_SINCE, OPT_METHOD, OPT_MINCOV };
     static const struct option opts[] = {
         { "db", required_argument, NULL, OPT_DB },
         { "since", required_argument, NULL, OPT_SINCE },
+        { "method", required_argument, NULL, OPT_METHOD },
+        { "min-coverage", required_argument, NULL, OPT_MINCOV },
         { "format", required_argument, NULL, 'f' },
         { "help", no_argument, NULL, 'h' },
         { NULL, 0, NULL, 0 },
     };
     const char *db = NULL, *since = "14d";
-    double lookback = 14 * 86400.0;
+    double lookback = 14 * 86400.0, min_cov = XB_MIN_COVERAGE_S;
+    enum xb_method method = XB_METHOD_RAW;
     enum xb_format fmt = XB_FMT_TABLE;
     int c;
 
@@ -58,12 +69,23 @@ int xb_cmd_profile(int argc, char **argv)
                 return XB_EXIT_INPUT;
             }
             break;
-        case 'f':
-            if (xb_format_parse(optarg, &fmt)) {
-                fprintf(stderr, "xenbench profile: --format: '%s' is not one of "
-                        "table, csv, json\n", optarg);
+        case OPT_METHOD:
+            if (xb_method_parse(optarg, &method)) {
+                fprintf(stderr, "xenbench profile: --method: '%s' is not one of aws, "
+                        "azure, gcp, raw\n", optarg);
                 return XB_EXIT_INPUT;
             }
+            break;
+        case OPT_MINCOV:
+            if (xb_parse_duration0(optarg, &min_cov)) {
+                fprintf(stderr, "xenbench profile: --min-coverage: '%s' is not a "
+                        "duration (30h, 2d, 0)\n", optarg);
+                return XB_EXIT_INPUT;
+            }
+            break;
+        case 'f':
+            if (xb_opt_format("profile", optarg, &fmt))
+                return XB_EXIT_INPUT;
             break;
         case 'h':
             xb_cmd_profile_usage(stdout);
@@ -74,24 +96,28 @@ int xb_cmd_profile(int argc, char **argv)
         }
     }
     struct xb_err err = { 0 };
-    struct xb_profile_set ps;
-    int rc = xb_profiles_load(xb_db_path(db), lookback, &ps, &err);
+    struct xb_load_opts lo = { .lookback_s = lookback, .until_unix = NAN,
+                               .min_coverage_s = min_cov };
+    struct xb_profile *p = NULL;
+    struct xb_walk w;
     size_t n = 0;
-    for (size_t i = 0; !rc && i < ps.n; i++) {
-        bool want = optind >= argc;
-        for (int k = optind; !want && k < argc; k++)
-            want = strcmp(argv[k], ps.p[i].vm->name) == 0;
-        if (want)
-            ps.p[n++] = ps.p[i];
-    }
+    int rc = xb_collect_profiles(xb_db_path(db), &lo, method,
+                                 (const char *const *)argv + optind,
+                                 (size_t)(argc - optind), &p, &n, &w, &err);
     if (!rc && n == 0)
         rc = xb_err_set(&err, -XB_EINPUT, "no VM of that name in the look-back");
-    if (!rc && xb_profile_print(stdout, ps.p, n, since, ps.t_begin, ps.t_end, fmt))
+    if (!rc && xb_profile_print(stdout, p, n, since, method, w.t_begin, w.t_end,
+                                w.left_out, w.nleft_out, fmt))
         rc = xb_err_set(&err, -EIO, "writing the profiles failed");
+    if (!rc && fmt == XB_FMT_CSV)       /* not a row of the CSV: said aside */
+        for (size_t i = 0; i < w.nleft_out; i++)
+            fprintf(stderr, "xenbench profile: not in the look-back: %s on %s\n",
+                    w.left_out[i].name, w.left_out[i].host);
     if (rc) {
         fflush(stdout);
         fprintf(stderr, "xenbench profile: %s\n", err.msg);
     }
-    xb_profiles_free(&ps);
+    free(p);
+    xb_walk_free(&w);
     return xb_err_exit_status(rc);
 }

@@ -1,8 +1,12 @@
-/* top.c: `xenbench top`: the live view.  The live pipeline (pipeline/live.c)
- * hands each finished window here; the last ten are kept so the view can
- * show the last interval or the last 10 windows.  Screens are built as text
- * once and shown with ncurses, or printed as they are in batch mode (-b, or
- * when stdout is not a terminal). */
+/* top.c: `xenbench top`: the live view, or a recording replayed window by
+ * window.  Options, then the pipeline (on the live input, pipeline/live.c,
+ * or on a run folder or trace) hands each finished window here; the last
+ * ten are kept so the view can show the last interval or the sum of the
+ * last 10 windows.  The screen's text is made by present/top_screen.c and
+ * shown here with ncurses, or printed as it is in batch mode (-b, or when
+ * stdout is not a terminal); keys change what the next screen shows.  It
+ * must not lay out figures (present/top_screen.c), decode or add up time
+ * (the pipeline, account/window.h). */
 #define _GNU_SOURCE
 #include <curses.h>
 #include <errno.h>
@@ -11,29 +15,40 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <time.h>
 #include <unistd.h>
 
-#include "account/window_sum.h"
+#include "account/window.h"
 #include "cmd/commands.h"
-#include "pipeline/live.h"
+#include "cmd/opt.h"
+#include "cmd/notes.h"
+#include "pipeline/pipeline.h"
 #include "present/present.h"
+#include "present/top_screen.h"
+#include "source/record.h"
 #include "util/err.h"
+#include "util/format.h"
 #include "util/signals.h"
-#include "util/units.h"
+#include "util/parse.h"
 
 #define RING 10
 
-enum sort { SORT_CPU, SORT_WAITED, SORT_BLOCKED, SORT_ID, NSORT };
-static const char *const sort_names[NSORT] = { "cpu", "waited", "blocked", "id" };
+/* The order the s key steps through. */
+static const enum xb_sort sort_keys[] = {
+    XB_SORT_CPU, XB_SORT_WAITED, XB_SORT_BLOCKED, XB_SORT_NAME, XB_SORT_ID,
+};
+#define NSORTKEY (sizeof sort_keys / sizeof sort_keys[0])
 
 struct top {
     struct xb_window *ring[RING];
     unsigned n;
-    bool vcpu, cores, ten, batch, dirty;
-    enum sort sort;
+    bool vcpu, cores, ten, batch, dirty, replay, quit;
+    unsigned sortkey;           /* index into sort_keys */
+    unsigned top;               /* --top: domains shown, 0 all */
     long count;                 /* -n: screens left, <0 unlimited */
     uint64_t interval_ns;
+    const struct xb_run_info *info;
 };
 
 static volatile sig_atomic_t stop;
@@ -42,140 +57,65 @@ static void on_signal(int sig) { stop = sig; }
 void xb_cmd_top_usage(FILE *out)
 {
     fputs(
-"Usage: xenbench top [OPTION]...\n"
-"Live view of what every domain of this host uses, refreshed each interval.\n"
+"Usage: xenbench top [OPTION]... [RUNDIR|FILE]\n"
+"Live view of what every domain of this host uses, refreshed each interval;\n"
+"with RUNDIR (or a xentrace FILE and --tsc-hz), that recording replayed one\n"
+"window per interval, the last one kept on the screen.\n"
 "\n"
-"  -i, --interval=SECS   refresh and window length (default 1)\n"
+"  -i, --interval=SECS   refresh and window length, 0.1 s to 1 h (default 1)\n"
 "  -b, --batch           plain text, one screen per interval (also when\n"
-"                        stdout is not a terminal)\n"
-"  -n, --iterations=N    stop after N screens\n"
+"                        stdout is not a terminal; a replay is not paced)\n"
+"  -n, --iterations=N    stop after N screens (1 to 1000000)\n"
+"  -s, --sort=KEY        cpu (default), waited, blocked (largest first), name\n"
+"                        or id\n"
+"      --top=N           only the first N domains in that order\n"
 "      --domains=MODE    libvirt, qemu, cgroup, process or auto (default)\n"
-"      --match=REGEX     only matching commands (process) or cgroups\n"
+"      --match=REGEX     only domains whose name matches (as for record);\n"
+"                        none matching: exit 1\n"
+"      --require         no domain found is an error (exit 1), not a warning\n"
+"  -t, --tsc-hz=RATE     a replayed xentrace FILE's TSC rate (as for report)\n"
 "  -h, --help            this help\n"
 "\n"
-"Keys: v per-vCPU rows, c per-core table, t last interval / last 10\n"
-"windows, s sort (cpu, waited, blocked, id), q quit.  Needs root (tracefs).\n",
+"Keys: v per-vCPU rows, c per-core table, t last interval / sum of the last\n"
+"10 windows, s sort (cpu, waited, blocked, name, id), q quit.  Live: needs\n"
+"root (tracefs).  Names too long for their column keep their end.\n",
         out);
 }
 
-struct row {
-    const struct xb_domain_acc *d;
-    struct xb_acc a;
-};
-
-static const struct top *sort_ctx;
-
-static int cmp_rows(const void *x, const void *y)
+/* The screen's width: the terminal's, else $COLUMNS, else 80. */
+static int screen_cols(const struct top *t)
 {
-    const struct row *a = x, *b = y;
-    int s;
-    switch (sort_ctx->sort) {
-    case SORT_CPU: s = XB_RUNNING; break;
-    case SORT_WAITED: s = XB_RUNNABLE; break;
-    case SORT_BLOCKED: s = XB_BLOCKED; break;
-    default:
-        return a->d->domid < b->d->domid ? -1 : a->d->domid > b->d->domid;
-    }
-    if (a->a.ns[s] != b->a.ns[s])
-        return a->a.ns[s] > b->a.ns[s] ? -1 : 1;
-    return a->d->domid < b->d->domid ? -1 : a->d->domid > b->d->domid;
+    if (!t->batch && COLS > 0)
+        return COLS;
+    struct winsize ws;
+    if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0)
+        return ws.ws_col;
+    const char *c = getenv("COLUMNS");
+    int n = c ? atoi(c) : 0;
+    return n > 0 ? n : 80;
 }
 
-static void pct_row(FILE *o, const char *id, const char *name, const struct xb_acc *a,
-                    const struct xb_window *w, const struct xb_dom_io *io)
+static void show(struct top *t)
 {
-    fprintf(o, "%6s %-18.18s %6.1f %6.1f %7.1f", id, name, xb_pct(a->ns[XB_RUNNING], w),
-            xb_pct(a->ns[XB_RUNNABLE], w), xb_pct(a->ns[XB_BLOCKED], w));
-    if (io && io->disk)
-        fprintf(o, " %7.2f %7.2f", io->read_mbps, io->write_mbps);
-    else
-        fprintf(o, " %7s %7s", io ? "-" : "", io ? "-" : "");
-    if (io && io->mem)
-        fprintf(o, " %8.1f", io->mem_mb);
-    fputc('\n', o);
-}
-
-/* The screen for window w as text. */
-static void screen(FILE *o, const struct top *t, const struct xb_window *w,
-                   const struct xb_run_info *info)
-{
-    char host[64] = "", when[16];
-    gethostname(host, sizeof host - 1);
-    time_t now = time(NULL);
-    strftime(when, sizeof when, "%H:%M:%S", localtime(&now));
-    uint64_t lost = 0;
-    for (unsigned p = 0; p < info->npcpu; p++)
-        lost += info->lost[p];
-    fprintf(o, "xenbench top - %s %s - last %.1f s%s - sort %s - lost events %llu\n",
-            host, when, (w->t_end_ns - w->t_start_ns) / 1e9,
-            t->ten ? " (10 windows)" : "", sort_names[t->sort],
-            (unsigned long long)lost);
-    if (t->cores) {
-        struct xb_present pr = { .out = o, .vcpu = t->vcpu };
-        xb_present_table.window(w, info, &pr);
-    } else {
-        fprintf(o, "%6s %-18s %6s %6s %7s %7s %7s %8s\n", "ID", "NAME", "CPU%",
-                "WAIT%", "BLOCK%", "rMB/s", "wMB/s", "MEM MB");
-        struct row *rows = calloc(w->ndomain ? w->ndomain : 1, sizeof *rows);
-        unsigned n = 0;
-        for (unsigned i = 0; rows && i < w->ndomain; i++) {
-            if (w->domains[i].domid == XB_IDLE_DOMID)
-                continue;
-            rows[n].d = &w->domains[i];
-            xb_present_sum(w, rows[n].d, -1, XB_COL_TOTAL(w->npcpu), &rows[n].a);
-            n++;
-        }
-        sort_ctx = t;
-        qsort(rows, n, sizeof *rows, cmp_rows);
-        char buf[32], label[48];
-        for (unsigned i = 0; i < n; i++) {
-            const struct xb_domain_acc *d = rows[i].d;
-            struct xb_dom_io io;
-            xb_present_dom_io(w, info, d, &io);
-            xb_present_domlabel(d, label, sizeof label);
-            pct_row(o, label, xb_names_show(info->names, d->domid, buf, sizeof buf),
-                    &rows[i].a, w, &io);
-            if (!t->vcpu || d->domid == 0)
-                continue;                /* the host's threads: too many */
-            bool emu = false;
-            for (uint32_t k = 0; k < d->nvcpu; k++) {
-                if (d->vcpus[k].vcpu >= XB_VCPU_EMU) {
-                    emu = true;
-                    continue;
-                }
-                struct xb_acc a;
-                char vl[64];
-                xb_present_sum(w, d, (int)k, XB_COL_TOTAL(w->npcpu), &a);
-                snprintf(vl, sizeof vl, "d%sv%u", label, d->vcpus[k].vcpu);
-                pct_row(o, "", vl, &a, w, NULL);
-            }
-            if (emu) {
-                struct xb_acc a;
-                char vl[64];
-                xb_present_sum(w, d, XB_K_EMU, XB_COL_TOTAL(w->npcpu), &a);
-                snprintf(vl, sizeof vl, "d%semu", label);
-                pct_row(o, "", vl, &a, w, NULL);
-            }
-        }
-        free(rows);
-    }
-    if (!t->batch)
-        fputs("keys: v vCPUs  c cores  t 1/10 windows  s sort  q quit\n", o);
-}
-
-static void show(struct top *t, const struct xb_run_info *info)
-{
-    if (!t->n)
+    if (!t->n || !t->info)
         return;
     struct xb_window *sum = NULL;
     const struct xb_window *w = t->ring[t->n - 1];
-    if (t->ten && t->n > 1 && (sum = xb_window_sum(t->ring, t->n)))
+    unsigned nwin = 1, first = w->index;
+    if (t->ten && t->n > 1 && (sum = xb_window_sum(t->ring, t->n))) {
         w = sum;
+        nwin = t->n;
+        first = t->ring[0]->index;
+    }
     char *text = NULL;
     size_t len = 0;
     FILE *o = open_memstream(&text, &len);
     if (o) {
-        screen(o, t, w, info);
+        struct xb_top_view v = { .vcpu = t->vcpu, .cores = t->cores, .keys = !t->batch,
+                                 .sort = sort_keys[t->sortkey], .top = t->top,
+                                 .cols = screen_cols(t),
+                                 .rows = t->batch ? 0 : LINES };
+        xb_top_screen(o, &v, w, nwin, first, t->info);
         fclose(o);
     }
     if (text && t->batch) {
@@ -183,28 +123,61 @@ static void show(struct top *t, const struct xb_run_info *info)
         fputc('\n', stdout);
         fflush(stdout);
     } else if (text) {
+        char *aligned = xb_top_align_tabs(text);
+        const char *s = aligned ? aligned : text;
         erase();
         int y = 0;
-        for (char *line = text; *line && y < LINES; y++) {
-            char *nl = strchr(line, '\n');
+        for (const char *line = s; *line && y < LINES; y++) {
+            const char *nl = strchr(line, '\n');
             size_t n = nl ? (size_t)(nl - line) : strlen(line);
-            for (size_t i = 0; i < n; i++)
-                if (line[i] == '\t')
-                    line[i] = ' ';
             mvaddnstr(y, 0, line, (int)n < COLS ? (int)n : COLS);
             line += n + (nl ? 1 : 0);
         }
         refresh();
+        free(aligned);
     }
     free(text);
     xb_window_free(sum);
     t->dirty = false;
 }
 
+/* A key, if one was pressed: false on q. */
+static bool key(struct top *t)
+{
+    int c = getch();
+    switch (c) {
+    case 'q': case 'Q': return false;
+    case 'v': t->vcpu = !t->vcpu; break;
+    case 'c': t->cores = !t->cores; break;
+    case 't': t->ten = !t->ten; break;
+    case 's': t->sortkey = (t->sortkey + 1) % NSORTKEY; break;
+    default: return true;
+    }
+    t->dirty = true;
+    return true;
+}
+
+/* A replay holds each window on the screen for an interval, keys working. */
+static void hold(struct top *t, double seconds)
+{
+    struct timespec tick = { 0, 50000000L };
+    for (double s = 0; s < seconds && !stop && !t->quit; s += 0.05) {
+        nanosleep(&tick, NULL);
+        if (!key(t))
+            t->quit = true;
+        else if (t->dirty)
+            show(t);
+    }
+}
+
 static int top_window(const struct xb_window *w, const struct xb_run_info *info,
                       void *ctx)
 {
     struct top *t = ctx;
+    if (t->quit || stop)
+        return 0;
+    if (w->final && t->n && w->t_end_ns - w->t_start_ns < t->interval_ns / 2)
+        return 0;       /* the run's last sliver: the last whole window stays */
     struct xb_window *copy = xb_window_dup(w);
     if (!copy)
         return -ENOMEM;
@@ -214,87 +187,106 @@ static int top_window(const struct xb_window *w, const struct xb_run_info *info,
         t->n--;
     }
     t->ring[t->n++] = copy;
-    show(t, info);
+    t->info = info;
+    show(t);
     if (t->count > 0 && --t->count == 0)
-        stop = 1;
+        t->quit = true;
+    else if (t->replay && !t->batch && !w->final)
+        hold(t, t->interval_ns / 1e9);
     return 0;
 }
 
 static const struct xb_presenter top_presenter = { .window = top_window };
 
-static bool key(struct top *t)
-{
-    int c = getch();
-    switch (c) {
-    case 'q': case 'Q': return false;
-    case 'v': t->vcpu = !t->vcpu; break;
-    case 'c': t->cores = !t->cores; break;
-    case 't': t->ten = !t->ten; break;
-    case 's': t->sort = (t->sort + 1) % NSORT; break;
-    case ERR: return true;
-    default: return true;
-    }
-    t->dirty = true;
-    return true;
-}
-
 int xb_cmd_top(int argc, char **argv)
 {
-    enum { OPT_DOMAINS = 256, OPT_MATCH };
+    enum { OPT_DOMAINS = 256, OPT_MATCH, OPT_REQUIRE, OPT_TOP };
     static const struct option opts[] = {
         { "interval", required_argument, NULL, 'i' },
         { "batch", no_argument, NULL, 'b' },
         { "iterations", required_argument, NULL, 'n' },
+        { "sort", required_argument, NULL, 's' },
+        { "top", required_argument, NULL, OPT_TOP },
         { "domains", required_argument, NULL, OPT_DOMAINS },
         { "match", required_argument, NULL, OPT_MATCH },
+        { "require", no_argument, NULL, OPT_REQUIRE },
+        { "tsc-hz", required_argument, NULL, 't' },
         { "help", no_argument, NULL, 'h' },
         { NULL, 0, NULL, 0 },
     };
     struct top t = { .count = -1, .interval_ns = 1000000000ull };
     struct xb_live_opts lo = { .domains = "auto" };
+    uint64_t tsc_hz = 0;
     int c;
     optind = 1;
-    while ((c = getopt_long(argc, argv, "i:bn:h", opts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "i:bn:s:t:h", opts, NULL)) != -1) {
         switch (c) {
         case 'i':
-            if (xb_parse_seconds(optarg, &t.interval_ns) || t.interval_ns < 100000000ull) {
-                fprintf(stderr, "xenbench top: --interval: '%s' is not a duration "
-                        "of at least 0.1 s\n", optarg);
+            if (xb_opt_duration("top", "--interval", optarg, XB_RECORD_INTERVAL_MIN_S,
+                                XB_RECORD_INTERVAL_MAX_S, &t.interval_ns))
                 return XB_EXIT_INPUT;
-            }
             break;
         case 'b': t.batch = true; break;
         case 'n': {
-            char *end;
-            t.count = strtol(optarg, &end, 10);
-            if (*end || t.count <= 0) {
-                fprintf(stderr, "xenbench top: --iterations: '%s' is not a "
-                        "positive count\n", optarg);
+            uint64_t n;
+            if (xb_opt_uint("top", "--iterations", optarg, 1, 1000000, "screens", &n))
+                return XB_EXIT_INPUT;
+            t.count = (long)n;
+            break;
+        }
+        case 's': {
+            enum xb_sort s;
+            if (xb_opt_sort("top", optarg, &s))
+                return XB_EXIT_INPUT;
+            for (unsigned i = 0; i < NSORTKEY; i++)
+                if (sort_keys[i] == s)
+                    t.sortkey = i;
+            break;
+        }
+        case OPT_TOP: {
+            uint64_t n;
+            if (xb_opt_uint("top", "--top", optarg, 1, 1000000, "domains", &n))
+                return XB_EXIT_INPUT;
+            t.top = (unsigned)n;
+            break;
+        }
+        case 't':
+            if (xb_parse_hz(optarg, &tsc_hz)) {
+                fprintf(stderr, "xenbench top: --tsc-hz: '%s' is not a rate "
+                        "(e.g. 2596138000, 2596.138M, 2.6G)\n", optarg);
                 return XB_EXIT_INPUT;
             }
             break;
-        }
         case OPT_DOMAINS: lo.domains = optarg; break;
-        case OPT_MATCH: lo.match = optarg; break;
+        case OPT_MATCH: lo.match = optarg; lo.require = true; break;
+        case OPT_REQUIRE: lo.require = true; break;
         case 'h': xb_cmd_top_usage(stdout); return XB_EXIT_OK;
-        default: xb_cmd_top_usage(stderr); return XB_EXIT_INPUT;
+        default: fputs("Try 'xenbench top --help'.\n", stderr); return XB_EXIT_INPUT;
         }
     }
-    if (optind < argc) {
-        fprintf(stderr, "xenbench top: unexpected argument '%s'\n", argv[optind]);
+    if (optind < argc - 1) {
+        fprintf(stderr, "xenbench top: unexpected argument '%s'\n", argv[optind + 1]);
         return XB_EXIT_INPUT;
     }
+    t.replay = optind == argc - 1;
     if (!isatty(STDOUT_FILENO))
         t.batch = true;
     if (t.batch)
         t.cores = true;                /* batch: the reference table */
-    lo.interval_ns = t.interval_ns;
+    struct xb_cmd_notes notes;
+    struct xb_input_opts in = { .live = &lo, .interval_ns = t.interval_ns,
+                                .notes = xb_cmd_notes(&notes, "top", false) };
+    if (t.replay) {
+        in.path = argv[optind];
+        in.live = NULL;
+        in.tsc_hz = tsc_hz;
+    }
 
     xb_catch_stop_signals(on_signal);
 
     struct xb_err err = { 0 };
-    struct xb_live *live = NULL;
-    int rc = xb_live_open(&live, &lo, &top_presenter, &t, &err);
+    struct xb_pipeline *pl = NULL;
+    int rc = xb_pipeline_open(&pl, &in, &top_presenter, &t, &err);
     if (rc) {
         fprintf(stderr, "xenbench top: %s\n", err.msg);
         return xb_err_exit_status(rc);
@@ -306,28 +298,43 @@ int xb_cmd_top(int argc, char **argv)
         nodelay(stdscr, TRUE);
         keypad(stdscr, TRUE);
         curs_set(0);
-        mvaddstr(0, 0, "xenbench top: waiting for the first window...");
+        mvaddstr(0, 0, t.replay ? "xenbench top: reading the recording..."
+                                : "xenbench top: waiting for the first window...");
         refresh();
     }
     struct timespec tick = { 0, 100000000L };
-    while (!stop) {
-        nanosleep(&tick, NULL);
-        if (!t.batch && !key(&t))
-            break;
-        if ((rc = xb_live_step(live, &err)))
-            break;
-        if (t.dirty)
-            show(&t, xb_live_info(live));
+    bool ended = false;
+    while (!stop && !t.quit) {
+        if (!ended) {
+            if (!t.replay)
+                nanosleep(&tick, NULL);
+            if (!t.batch && !key(&t))
+                break;
+            rc = xb_pipeline_step(pl, &err);
+            if (rc < 0)
+                break;
+            ended = rc == 1;
+            rc = 0;
+            if (t.dirty)
+                show(&t);
+        } else if (t.batch) {
+            break;                     /* a replay printed every window */
+        } else {
+            nanosleep(&tick, NULL);    /* a replay's last window stays */
+            if (!key(&t))
+                break;
+            if (t.dirty)
+                show(&t);
+        }
     }
     if (!t.batch)
         endwin();
-    xb_live_close(live);
+    xb_pipeline_close(pl);
     for (unsigned i = 0; i < t.n; i++)
         xb_window_free(t.ring[i]);
-    if (rc) {
-        fprintf(stderr, "xenbench top: %s\n", rc < 0 && err.msg[0] ? err.msg
-                                                           : "output failed");
-        return rc < 0 ? xb_err_exit_status(rc) : XB_EXIT_FAIL;
+    if (rc < 0) {
+        fprintf(stderr, "xenbench top: %s\n", err.msg);
+        return xb_err_exit_status(rc);
     }
     return XB_EXIT_OK;
 }

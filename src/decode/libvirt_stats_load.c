@@ -1,7 +1,9 @@
 /* libvirt_stats_load.c: libvirt-domstats.txt (verbatim domstats readings)
  * -> counter series per domain.  The format and the metrics are in
  * libvirt_stats_load.h.  A sample's values are added only once its "# end"
- * is read, so a sample cut short never adds half its disks. */
+ * is read, so a sample cut short never adds half its disks.  It must not
+ * talk to libvirt (source/libvirt/libvirt_stats.c writes the file) nor know
+ * how a figure is shown (model/metric.c). */
 #define _GNU_SOURCE
 #include "libvirt_stats_load.h"
 
@@ -11,6 +13,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "util/parse.h"
 
 enum { F_RD_BYTES, F_WR_BYTES, F_RD_REQS, F_WR_REQS, F_RX_BYTES, F_TX_BYTES, NF };
 
@@ -66,21 +70,10 @@ static void clear_sample(struct ctx *x)
     x->in_sample = false;
 }
 
-/* A whole non-negative decimal integer. */
-static bool parse_u64(const char *s, unsigned long long *v)
-{
-    if (*s < '0' || *s > '9')
-        return false;
-    char *end;
-    errno = 0;
-    *v = strtoull(s, &end, 10);
-    return errno == 0 && *end == '\0';
-}
-
 static int number(struct ctx *x, const char *key, const char *val, double *out)
 {
-    unsigned long long v;
-    if (!parse_u64(val, &v))
+    uint64_t v = 0;
+    if (xb_parse_uint(val, UINT64_MAX, &v))
         return bad(x, "%s: '%.60s' is not a non-negative integer", key, val);
     *out = (double)v;
     return 0;
@@ -127,7 +120,7 @@ static int param(struct ctx *x, char *s)
 
     unsigned long long dev;
     int field;
-    double v;
+    double v = 0;
     if (summed_key(key, &dev, &field)) {
         for (size_t i = 0; i < d->nseen; i++)
             if (d->seen[i].dev == dev && d->seen[i].field == field)
@@ -187,8 +180,8 @@ static int domain_line(struct ctx *x, const char *s)
     memcpy(id, s, len);
     id[len] = '\0';
     bool mapped = strcmp(id, "-") != 0;
-    unsigned long long v = 0;
-    if (mapped && (!parse_u64(id, &v) || v > UINT32_MAX))
+    uint64_t v = 0;
+    if (mapped && xb_parse_uint(id, UINT32_MAX, &v))
         return bad(x, "domid '%s' is neither a domain id nor '-'", id);
     if (mapped)
         for (size_t i = 0; i < x->nd; i++)
@@ -233,19 +226,19 @@ static int commit(struct ctx *x)
         char key[48];
         xb_counters_domkey(key, sizeof key, d->domid, 0);
         if (d->have_block) {
-            rc = put(x, key, "disk_read_bytes", XB_CUMULATIVE, t, d->sum[F_RD_BYTES]);
-            rc = rc ? rc : put(x, key, "disk_write_bytes", XB_CUMULATIVE, t, d->sum[F_WR_BYTES]);
-            rc = rc ? rc : put(x, key, "disk_read_ops", XB_CUMULATIVE, t, d->sum[F_RD_REQS]);
-            rc = rc ? rc : put(x, key, "disk_write_ops", XB_CUMULATIVE, t, d->sum[F_WR_REQS]);
+            rc = put(x, key, XB_CTR_DISK_READ_BYTES, XB_CUMULATIVE, t, d->sum[F_RD_BYTES]);
+            rc = rc ? rc : put(x, key, XB_CTR_DISK_WRITE_BYTES, XB_CUMULATIVE, t, d->sum[F_WR_BYTES]);
+            rc = rc ? rc : put(x, key, XB_CTR_DISK_READ_OPS, XB_CUMULATIVE, t, d->sum[F_RD_REQS]);
+            rc = rc ? rc : put(x, key, XB_CTR_DISK_WRITE_OPS, XB_CUMULATIVE, t, d->sum[F_WR_REQS]);
         }
         if (!rc && d->have_net) {
-            rc = put(x, key, "net_rx_bytes", XB_CUMULATIVE, t, d->sum[F_RX_BYTES]);
-            rc = rc ? rc : put(x, key, "net_tx_bytes", XB_CUMULATIVE, t, d->sum[F_TX_BYTES]);
+            rc = put(x, key, XB_CTR_NET_RX_BYTES, XB_CUMULATIVE, t, d->sum[F_RX_BYTES]);
+            rc = rc ? rc : put(x, key, XB_CTR_NET_TX_BYTES, XB_CUMULATIVE, t, d->sum[F_TX_BYTES]);
         }
         if (!rc && d->have_cpu)
-            rc = put(x, key, "cpu_ns", XB_CUMULATIVE, t, d->cpu_ns);
+            rc = put(x, key, XB_CTR_CPU_NS, XB_CUMULATIVE, t, d->cpu_ns);
         if (!rc && (d->have_rss || d->have_cur))
-            rc = put(x, key, "mem_bytes", XB_GAUGE, t,
+            rc = put(x, key, XB_CTR_MEM_BYTES, XB_GAUGE, t,
                      (d->have_rss ? d->rss_kib : d->cur_kib) * 1024.0);
     }
     x->last_t = x->t;
@@ -263,12 +256,12 @@ static int comment(struct ctx *x, const char *s)
         }
         char num[32];
         size_t len = strcspn(s + 7, " ");
-        unsigned long long t;
+        uint64_t t;
         if (len == 0 || len >= sizeof num)
             return bad(x, "'# t_ns=': no time");
         memcpy(num, s + 7, len);
         num[len] = '\0';
-        if (!parse_u64(num, &t))
+        if (xb_parse_uint(num, UINT64_MAX, &t))
             return bad(x, "t_ns '%s' is not a non-negative integer", num);
         if (x->have_last && t < x->last_t)
             return bad(x, "t_ns %s is earlier than the sample before it", num);
@@ -292,6 +285,15 @@ int xb_libvirt_stats_load(const char *path, const struct xb_timebase *tb,
     if (!f)
         return xb_err_set(err, errno == ENOENT ? -XB_EINPUT : -errno, "%s: %s",
                           path, strerror(errno));
+    int rc = xb_libvirt_stats_load_stream(f, path, tb, c, err);
+    fclose(f);
+    return rc;
+}
+
+int xb_libvirt_stats_load_stream(FILE *f, const char *path,
+                                 const struct xb_timebase *tb,
+                                 struct xb_counters *c, struct xb_err *err)
+{
     struct ctx x = { .path = path, .tb = tb, .c = c, .err = err };
     char *buf = NULL;
     size_t cap = 0;
@@ -339,6 +341,5 @@ int xb_libvirt_stats_load(const char *path, const struct xb_timebase *tb,
     clear_sample(&x);
     free(x.d);
     free(buf);
-    fclose(f);
     return rc;
 }

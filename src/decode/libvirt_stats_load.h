@@ -29,6 +29,8 @@
 #ifndef XB_LIBVIRT_STATS_LOAD_H
 #define XB_LIBVIRT_STATS_LOAD_H
 
+#include <stdio.h>
+
 #include "account/counters.h"
 #include "util/err.h"
 
@@ -39,5 +41,10 @@
  * -errno when the file cannot be read. */
 int xb_libvirt_stats_load(const char *path, const struct xb_timebase *tb,
                           struct xb_counters *c, struct xb_err *err);
+/* The same from an open stream (top: samples kept in memory); path names it
+ * in errors. */
+int xb_libvirt_stats_load_stream(FILE *f, const char *path,
+                                 const struct xb_timebase *tb,
+                                 struct xb_counters *c, struct xb_err *err);
 
 #endif

@@ -4,7 +4,8 @@
  * the sum over its counters (per CPU or per thread) of each one's latest
  * reading, scaled by time_enabled / time_running when the kernel multiplexed
  * it (as perf stat does).  A counter missing from a group keeps its last
- * value, so a reading that failed does not look like a drop. */
+ * value, so a reading that failed does not look like a drop.  It must not
+ * know how the figures are shown (model/metric.c). */
 #define _GNU_SOURCE
 #include "perf_load.h"
 
@@ -15,8 +16,8 @@
 #include <string.h>
 
 static const char *const metrics[] = {
-    "llc_refs", "llc_misses", "instructions", "cycles", "task_clock_ns",
-    "context_switches",
+    XB_CTR_LLC_REFS, XB_CTR_LLC_MISSES, XB_CTR_INSTRUCTIONS, XB_CTR_CYCLES, XB_CTR_TASK_CLOCK_NS,
+    XB_CTR_CONTEXT_SWITCHES,
 };
 #define NMETRIC (sizeof metrics / sizeof metrics[0])
 

@@ -4,6 +4,11 @@
  * state in bits 4..7 of the event id, and {vcpu:16, domid:16} in its first
  * payload word; states follow xen/vcpu.h RUNSTATE_*.  A wake (-> runnable)
  * is emitted on the waking CPU, not the queue, so no queue pCPU is given.
+ * A lost-records notice {u32 lost; u16 did, vid; u64 first_tsc} begins a
+ * gap at first_tsc and ends it at its own time with vCPU (did, vid) running
+ * there (Xen writes it as that vCPU's next record); the reader hands out both
+ * halves and each CPU's end (decode/xentrace.h).
+ * It must not read the file (xentrace.c), nor charge time (the engine).
  */
 #include "xen_sched.h"
 
@@ -12,11 +17,19 @@
 
 #define RUNSTATE_MASK 0x0ffff00fu
 
+static const struct xb_xt_match wanted[] = {
+    { RUNSTATE_MASK, TRC_SCHED_RUNSTATE_CHANGE },
+    { 0x0fffffffu, TRC_SCHED_DOM_ADD },
+    { 0x0fffffffu, TRC_SCHED_DOM_REM },
+    { 0x0fffffffu, TRC_LOST_RECORDS },
+    { 0x0fffffffu, XB_XT_LOST_RECORDS_END },
+    { 0x0fffffffu, XB_XT_CPU_END },
+};
+const struct xb_xt_filter xb_xen_sched_filter = { wanted, sizeof wanted / sizeof wanted[0] };
+
 bool xb_xen_sched_wanted(uint32_t event)
 {
-    return (event & RUNSTATE_MASK) == TRC_SCHED_RUNSTATE_CHANGE ||
-           event == TRC_SCHED_DOM_ADD || event == TRC_SCHED_DOM_REM ||
-           event == TRC_LOST_RECORDS;
+    return xb_xt_wanted(&xb_xen_sched_filter, event);
 }
 
 static enum xb_state from_xen(unsigned s)
@@ -34,6 +47,7 @@ int xb_xen_sched_feed(struct xb_engine *e, const struct xb_tsc_clock *clk,
                       const struct xb_xrec *r)
 {
     uint64_t t = xb_tsc_to_ns(clk, r->tsc);
+    int rc;
 
     if ((r->event & RUNSTATE_MASK) == TRC_SCHED_RUNSTATE_CHANGE) {
         if (r->nextra < 1)
@@ -48,14 +62,18 @@ int xb_xen_sched_feed(struct xb_engine *e, const struct xb_tsc_clock *clk,
         return r->nextra >= 1 ? xb_engine_domain_add(e, t, r->extra[0] & 0xffff) : 0;
     case TRC_SCHED_DOM_REM:
         return r->nextra >= 1 ? xb_engine_domain_remove(e, t, r->extra[0] & 0xffff) : 0;
-    case TRC_LOST_RECORDS: {
-        /* {u32 lost; u16 did, vid; u64 first_tsc} */
-        uint64_t gap = t;
-        if (r->nextra >= 4)
-            gap = xb_tsc_to_ns(clk, (uint64_t)r->extra[2] |
-                                    (uint64_t)r->extra[3] << 32);
-        return xb_engine_lost(e, t, r->cpu, gap < t ? gap : t);
-    }
+    case TRC_LOST_RECORDS:
+        /* {u32 lost; u16 did, vid; u64 first_tsc}: the reader hands it out
+         * at first_tsc (a shorter one: at its own time, and no end) */
+        if ((rc = xb_engine_lost_begin(e, t, r->cpu)) || r->split)
+            return rc;
+        return xb_engine_lost_end(e, t, r->cpu, -1, 0);
+    case XB_XT_LOST_RECORDS_END:
+        /* the vCPU current on that pCPU when Xen wrote the notice */
+        return xb_engine_lost_end(e, t, r->cpu, (int32_t)(r->extra[1] & 0xffff),
+                                  r->extra[1] >> 16);
+    case XB_XT_CPU_END:
+        return xb_engine_pcpu_end(e, r->cpu, t);
     default:
         return 0;
     }

@@ -15,6 +15,8 @@
 
 /* Filter for xb_xtrace_set_filter: the records xb_xen_sched_feed uses. */
 bool xb_xen_sched_wanted(uint32_t event);
+/* The same as a filter for the reader (xb_xtrace_set_filter). */
+extern const struct xb_xt_filter xb_xen_sched_filter;
 
 struct xb_tsc_clock {
     uint64_t tsc0;           /* TSC of time 0 */

@@ -1,9 +1,10 @@
 /* xenstat_load.c: xenstat.jsonl (verbatim libxenstat readings) -> counter
- * series per (domid, instance); and the domid -> instance rule.
+ * series per (domid, instance).
  *
  * Per reading and domain: cpu_ns, vcpu<N>_ns, net_* summed over the vifs,
  * disk_* summed over the VBDs (sectors x 512 for bytes) are cumulative;
  * mem_bytes is a gauge.  The file format is in xenstat_load.h.
+ * It must not know how the figures are shown (model/metric.c).
  */
 #include "xenstat_load.h"
 
@@ -12,36 +13,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-void xb_domid_track_next(struct xb_domid_track *t)
-{
-    t->gen++;
-}
-
-uint32_t xb_domid_track_see(struct xb_domid_track *t, uint32_t domid,
-                            const char *uuid, bool *is_new)
-{
-    uint32_t d = domid & 0xffff;
-    bool fresh = false;
-    if (!t->known[d]) {
-        t->known[d] = true;
-        t->instance[d] = 0;
-        fresh = true;
-    } else if (t->seen_gen[d] != t->gen &&
-               (t->seen_gen[d] + 1 != t->gen ||
-                (uuid[0] && t->uuid[d][0] && strcmp(t->uuid[d], uuid) != 0))) {
-        t->instance[d]++;
-        t->uuid[d][0] = '\0';
-        fresh = true;
-    }
-    /* An empty UUID (not read) matches any. */
-    if (uuid[0])
-        snprintf(t->uuid[d], sizeof t->uuid[d], "%s", uuid);
-    t->seen_gen[d] = t->gen;
-    if (is_new)
-        *is_new = fresh;
-    return t->instance[d];
-}
 
 /* A non-negative integer member, or -1 when absent or not one. */
 static double num(json_t *o, const char *key)
@@ -99,22 +70,22 @@ static int load_domain(struct ctx *x, struct xb_domid_track *tr, json_t *d,
     char key[48];
     xb_counters_domkey(key, sizeof key, (uint32_t)id, inst);
     double cpu = num(d, "cpu_ns_at_tsc");
-    int rc = cpu >= 0 ? add(x, key, "cpu_ns", XB_CUMULATIVE, t_cpu, cpu)
-                      : add(x, key, "cpu_ns", XB_CUMULATIVE, t, num(d, "cpu_ns"));
-    rc = rc ? rc : add(x, key, "mem_bytes", XB_GAUGE, t, num(d, "mem_bytes"));
+    int rc = cpu >= 0 ? add(x, key, XB_CTR_CPU_NS, XB_CUMULATIVE, t_cpu, cpu)
+                      : add(x, key, XB_CTR_CPU_NS, XB_CUMULATIVE, t, num(d, "cpu_ns"));
+    rc = rc ? rc : add(x, key, XB_CTR_MEM_BYTES, XB_GAUGE, t, num(d, "mem_bytes"));
     json_t *nets = json_object_get(d, "nets"), *vbds = json_object_get(d, "vbds");
     if (json_is_array(nets) && json_array_size(nets) > 0) {
-        rc = rc ? rc : add(x, key, "net_rx_bytes", XB_CUMULATIVE, t, sum(nets, "rx_bytes"));
-        rc = rc ? rc : add(x, key, "net_tx_bytes", XB_CUMULATIVE, t, sum(nets, "tx_bytes"));
-        rc = rc ? rc : add(x, key, "net_rx_packets", XB_CUMULATIVE, t, sum(nets, "rx_packets"));
-        rc = rc ? rc : add(x, key, "net_tx_packets", XB_CUMULATIVE, t, sum(nets, "tx_packets"));
+        rc = rc ? rc : add(x, key, XB_CTR_NET_RX_BYTES, XB_CUMULATIVE, t, sum(nets, "rx_bytes"));
+        rc = rc ? rc : add(x, key, XB_CTR_NET_TX_BYTES, XB_CUMULATIVE, t, sum(nets, "tx_bytes"));
+        rc = rc ? rc : add(x, key, XB_CTR_NET_RX_PACKETS, XB_CUMULATIVE, t, sum(nets, "rx_packets"));
+        rc = rc ? rc : add(x, key, XB_CTR_NET_TX_PACKETS, XB_CUMULATIVE, t, sum(nets, "tx_packets"));
     }
     if (json_is_array(vbds) && json_array_size(vbds) > 0) {
         double rs = sum(vbds, "rd_sects"), ws = sum(vbds, "wr_sects");
-        rc = rc ? rc : add(x, key, "disk_read_ops", XB_CUMULATIVE, t, sum(vbds, "rd_reqs"));
-        rc = rc ? rc : add(x, key, "disk_write_ops", XB_CUMULATIVE, t, sum(vbds, "wr_reqs"));
-        rc = rc ? rc : add(x, key, "disk_read_bytes", XB_CUMULATIVE, t, rs < 0 ? rs : rs * 512);
-        rc = rc ? rc : add(x, key, "disk_write_bytes", XB_CUMULATIVE, t, ws < 0 ? ws : ws * 512);
+        rc = rc ? rc : add(x, key, XB_CTR_DISK_READ_OPS, XB_CUMULATIVE, t, sum(vbds, "rd_reqs"));
+        rc = rc ? rc : add(x, key, XB_CTR_DISK_WRITE_OPS, XB_CUMULATIVE, t, sum(vbds, "wr_reqs"));
+        rc = rc ? rc : add(x, key, XB_CTR_DISK_READ_BYTES, XB_CUMULATIVE, t, rs < 0 ? rs : rs * 512);
+        rc = rc ? rc : add(x, key, XB_CTR_DISK_WRITE_BYTES, XB_CUMULATIVE, t, ws < 0 ? ws : ws * 512);
     }
     json_t *vcpus = json_object_get(d, "vcpus"), *v;
     size_t i;
@@ -123,7 +94,7 @@ static int load_domain(struct ctx *x, struct xb_domid_track *tr, json_t *d,
         if (rc || vid < 0 || vid > 65535)
             continue;
         char metric[32];
-        snprintf(metric, sizeof metric, "vcpu%u_ns", (unsigned)vid);
+        snprintf(metric, sizeof metric, XB_CTR_VCPU_NS_FMT, (unsigned)vid);
         rc = add(x, key, metric, XB_CUMULATIVE, t, num(v, "ns"));
     }
     return rc;

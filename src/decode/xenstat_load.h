@@ -1,5 +1,5 @@
 /* xenstat_load.h: the xenstat samples file of a Xen run folder (written by
- * source/xen/xenstat_sampler.c), and the domain identity rule both sides use.
+ * source/xen/xenstat_sampler.c); domain instances follow model/domain.h.
  *
  * The file is JSON lines, one reading per line, stamped with the TSC read in
  * dom0 (the clock of the trace): "tsc" when Xen's CPU counters were read
@@ -30,26 +30,8 @@
 #include <stdint.h>
 
 #include "account/counters.h"
+#include "model/domain.h"
 #include "util/err.h"
-
-/* Domain identity: a domid keeps its instance while its UUID stays the same
- * and it is seen in every reading; a new UUID, or the domid coming back
- * after a reading without it, is the next instance (a reuse of the domid),
- * as the engine numbers a domid re-added after DOM_REM. */
-struct xb_domid_track {
-    char uuid[65536][37];
-    uint32_t instance[65536];
-    uint32_t seen_gen[65536];   /* reading number the domid was last seen in */
-    bool known[65536];
-    uint32_t gen;               /* number of the current reading, from 1 */
-};
-
-/* Start a new reading (call once per sample, before xb_domid_track_see). */
-void xb_domid_track_next(struct xb_domid_track *t);
-/* The instance of domid in the current reading; *is_new says whether this
- * (domid, instance) was not seen before. */
-uint32_t xb_domid_track_see(struct xb_domid_track *t, uint32_t domid,
-                            const char *uuid, bool *is_new);
 
 /* Load PATH into c (see account/counters.h for the metric names).  Entities
  * are xb_counters_domkey(domid, instance); also per vCPU "vcpu<N>_ns".  A

@@ -1,4 +1,5 @@
-/* names.c: the domain name map and the `xl list` text reader. */
+/* names.c: the domain name map and the `xl list` text reader.  It must not
+ * know where a domain id comes from. */
 #include "names.h"
 
 #include <errno.h>
@@ -6,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "account/engine.h"
+#include "model/domain.h"
 
 int xb_names_set(struct xb_names *m, uint32_t domid, const char *name)
 {
@@ -62,16 +63,22 @@ int xb_names_load_xl_list(struct xb_names *m, const char *path,
     int rc = 0;
     while (fgets(line, sizeof line, f)) {
         lineno++;
-        char name[64];
-        unsigned id;
+        char name[64], ids[16], *end;
         if (strncmp(line, "Name", 4) == 0 || line[strspn(line, " \t\r\n")] == '\0')
             continue;
-        if (sscanf(line, "%63s %u", name, &id) != 2) {
+        if (sscanf(line, "%63s %15s", name, ids) != 2) {
             rc = xb_err_set(err, -XB_EINPUT, "%s: line %u: expected `NAME ID ...` "
                             "as printed by `xl list`", path, lineno);
             break;
         }
-        if (xb_names_set(m, id, name)) {
+        /* a domid is 0 .. 32767 (Xen reserves the ids above) */
+        unsigned long id = strtoul(ids, &end, 10);
+        if (ids[0] < '0' || ids[0] > '9' || *end || id > 32767) {
+            rc = xb_err_set(err, -XB_EINPUT, "%s: line %u: domain id '%s' is not "
+                            "a number 0..32767", path, lineno, ids);
+            break;
+        }
+        if (xb_names_set(m, (uint32_t)id, name)) {
             rc = xb_err_set(err, -ENOMEM, "out of memory");
             break;
         }

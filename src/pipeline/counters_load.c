@@ -1,4 +1,5 @@
-/* counters_load.c: load every counters file a run folder lists, by format. */
+/* counters_load.c: load every counters file a run folder lists, by format.
+ * It must not know a format's content (the decoders do). */
 #include "counters_load.h"
 
 #include <errno.h>
@@ -23,9 +24,11 @@ static xb_counters_loader loader_for(const char *format)
 }
 
 int xb_counters_load_all(const struct xb_manifest *m, const struct xb_timebase *tb,
-                         struct xb_counters **out, struct xb_err *err)
+                         struct xb_counters **out, char *warning, size_t wlen,
+                         struct xb_err *err)
 {
     *out = NULL;
+    warning[0] = '\0';
     if (!m->ncounters)
         return 0;
     struct xb_counters *c = xb_counters_new();
@@ -47,7 +50,20 @@ int xb_counters_load_all(const struct xb_manifest *m, const struct xb_timebase *
                               "not known to this version", m->counters[i].path,
                               m->counters[i].format);
         }
-        int rc = load(m->counters[i].path, tb, c, err);
+        int rc;
+        if (load == xb_procfs_load) {
+            struct xb_procfs_damage dmg;
+            rc = xb_procfs_load_checked(m->counters[i].path, tb, c, &dmg, err);
+            size_t used = strlen(warning);
+            if (!rc && (dmg.lines || dmg.cut) && used + 2 < wlen) {
+                if (used)
+                    strcat(warning, "; ");
+                xb_procfs_damage_warning(&dmg, m->counters[i].path, warning + strlen(warning),
+                                      wlen - strlen(warning));
+            }
+        } else {
+            rc = load(m->counters[i].path, tb, c, err);
+        }
         if (rc) {
             xb_counters_free(c);
             return rc;

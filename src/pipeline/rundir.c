@@ -2,6 +2,7 @@
  *
  * The layout is documented in docs/run-folder.md.  Only what analysis needs
  * is read here; unknown fields are ignored so newer recorders stay readable.
+ * It must not decode the trace, nor judge the state (pipeline.c does).
  */
 #include "rundir.h"
 
@@ -11,6 +12,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+
+#include "util/json.h"
+#include <dirent.h>
+#include <sys/stat.h>
 
 static int names_from(json_t *root, struct xb_names *names, const char *path,
                       struct xb_err *err)
@@ -35,7 +41,7 @@ static int names_from(json_t *root, struct xb_names *names, const char *path,
         }
         if (xb_names_set(names, (uint32_t)json_integer_value(id),
                          json_string_value(name))) {
-            rc = xb_err_set(err, -1, "out of memory");
+            rc = xb_err_set(err, -ENOMEM, "out of memory");
             return rc;
         }
     }
@@ -65,6 +71,23 @@ static int identity(json_t *root, struct xb_manifest *m, const char *path,
         return xb_err_set(err, -XB_EINPUT, "%s: field \"cpu_mhz\": expected "
                           "a number", path);
     m->cpu_mhz = mhz ? json_number_value(mhz) : 0;
+    /* The host's shape (optional; recorders before it wrote none). */
+    static const char *const topo[3] = { "cpu_sockets", "cpu_cores_per_socket",
+                                         "cpu_threads_per_core" };
+    unsigned *dst[3] = { &m->sockets, &m->cores_per_socket, &m->threads_per_core };
+    for (int k = 0; k < 3; k++) {
+        json_t *v = json_object_get(root, topo[k]);
+        if (v && (!json_is_integer(v) || json_integer_value(v) < 1 ||
+                  json_integer_value(v) > 4096))
+            return xb_err_set(err, -XB_EINPUT, "%s: field \"%s\": expected a whole "
+                              "number 1..4096", path, topo[k]);
+        *dst[k] = v ? (unsigned)json_integer_value(v) : 0;
+    }
+    json_t *mem = json_object_get(root, "mem_total_mib");
+    if (mem && (!json_is_number(mem) || json_number_value(mem) <= 0))
+        return xb_err_set(err, -XB_EINPUT, "%s: field \"mem_total_mib\": expected a "
+                          "number > 0", path);
+    m->mem_total_mib = mem ? json_number_value(mem) : 0;
     json_t *miss = json_object_get(root, "sources_missing");
     size_t i;
     json_t *e;
@@ -78,6 +101,37 @@ static int identity(json_t *root, struct xb_manifest *m, const char *path,
         snprintf(m->missing + n, sizeof m->missing - n, "%s%s: %s", n ? "; " : "",
                  json_string_value(s), json_string_value(r));
     }
+    return 0;
+}
+
+/* The manifest's schema: "format": "xenbench-run" with "version" N (every
+ * recorder writes it, docs/run-folder.md), or the Linux recorder's older
+ * "format_version": 1; neither (the example run folder's first form) is
+ * read as version 1.  A major version this reader does not know is refused,
+ * naming both, rather than misread. */
+static int check_format(json_t *root, const char *path, struct xb_err *err)
+{
+    json_t *f = json_object_get(root, "format");
+    json_t *v = json_object_get(root, "version");
+    const char *key = "version";
+    if (!v && (v = json_object_get(root, "format_version")))
+        key = "format_version";
+    if (f && (!json_is_string(f) || strcmp(json_string_value(f), XB_RUN_FORMAT) != 0))
+        return xb_err_set(err, -XB_EINPUT, "%s: field \"format\": %s%s%s is not "
+                          "a xenbench run folder (\"%s\")", path,
+                          json_is_string(f) ? "\"" : "",
+                          json_is_string(f) ? json_string_value(f) : "not a string",
+                          json_is_string(f) ? "\"" : "", XB_RUN_FORMAT);
+    if (!v)
+        return 0;
+    if (!json_is_number(v) || json_number_value(v) < 1)
+        return xb_err_set(err, -XB_EINPUT, "%s: field \"%s\": expected a version "
+                          "number", path, key);
+    long major = (long)json_number_value(v);
+    if (major != XB_RUN_VERSION)
+        return xb_err_set(err, -XB_EINPUT, "%s: run folder format %s version %ld: "
+                          "this xenbench reads version %d (a newer xenbench wrote "
+                          "it?)", path, XB_RUN_FORMAT, major, XB_RUN_VERSION);
     return 0;
 }
 
@@ -103,7 +157,9 @@ static int counter_files(json_t *root, const char *dir, struct xb_manifest *m,
                               "expected {\"format\": \"...\", \"path\": a file "
                               "inside the run folder}", path, i);
         if (m->ncounters == XB_MAX_COUNTER_FILES)
-            break;
+            return xb_err_set(err, -XB_EINPUT, "%s: field \"counters\": %zu files, "
+                              "more than the %d a run folder may have", path,
+                              json_array_size(arr), XB_MAX_COUNTER_FILES);
         struct xb_counter_file *c = &m->counters[m->ncounters++];
         snprintf(c->format, sizeof c->format, "%s", json_string_value(f));
         snprintf(c->path, sizeof c->path, "%s/%s", dir, json_string_value(p));
@@ -124,10 +180,178 @@ static int u64_field(json_t *root, const char *key, uint64_t *out, bool required
     return 0;
 }
 
+struct segname { unsigned cpu, k; };
+
+static int cmp_seg(const void *a, const void *b)
+{
+    const struct segname *x = a, *y = b;
+    if (x->cpu != y->cpu)
+        return x->cpu < y->cpu ? -1 : 1;
+    return x->k < y->k ? -1 : x->k > y->k;
+}
+
+/* The ring-buffer time stamp of a segment's first page (u64 at offset 0 of
+ * the page header), 0 when it has none. */
+static uint64_t first_page_ns(const char *path)
+{
+    unsigned char b[8];
+    uint64_t t = 0;
+    FILE *f = fopen(path, "rbe");
+    if (f && fread(b, 1, sizeof b, f) == sizeof b)
+        for (int i = 7; i >= 0; i--)
+            t = t << 8 | b[i];
+    if (f)
+        fclose(f);
+    return t;
+}
+
+/* A ring run cut short (state "recording"): its manifest is the one of
+ * the start, which names segment 0 of each CPU only.  The segments are
+ * those in tracefs/, in order; the kept span starts at the latest first
+ * page of the CPUs whose segment 0 is gone (how many pages went is not
+ * known). */
+static int ring_scan(const char *dir, struct xb_manifest *m, const char *path,
+                     struct xb_err *err)
+{
+    char td[4200];
+    snprintf(td, sizeof td, "%s/tracefs", dir);
+    DIR *d = opendir(td);
+    if (!d)
+        return xb_err_set(err, -XB_EINPUT, "%s: %s", td, strerror(errno));
+    struct segname *v = NULL;
+    size_t n = 0, cap = 0;
+    struct dirent *de;
+    int rc = 0;
+    while (!rc && (de = readdir(d))) {
+        unsigned cpu, k;
+        char again[64];
+        if (sscanf(de->d_name, "cpu%u.%u.", &cpu, &k) != 2 || cpu >= m->ncpu)
+            continue;
+        snprintf(again, sizeof again, "cpu%u.%u.raw", cpu, k);
+        if (strcmp(again, de->d_name) != 0)
+            continue;
+        if (n == cap) {
+            struct segname *g = realloc(v, (cap = cap ? 2 * cap : 64) * sizeof *g);
+            if (!g) {
+                rc = xb_err_set(err, -ENOMEM, "out of memory");
+                break;
+            }
+            v = g;
+        }
+        v[n++] = (struct segname){ cpu, k };
+    }
+    closedir(d);
+    if (!rc && n)
+        qsort(v, n, sizeof *v, cmp_seg);
+    if (!rc && (!(m->seg_at = calloc(m->ncpu + 1, sizeof *m->seg_at)) ||
+                !(m->seg = calloc(n ? n : 1, sizeof *m->seg))))
+        rc = xb_err_set(err, -ENOMEM, "out of memory");
+    m->kept_from_mono_ns = m->t0_mono_ns;
+    m->ring_cut = true;
+    size_t j = 0;
+    for (unsigned i = 0; !rc && i < m->ncpu; i++) {
+        m->seg_at[i] = j;
+        for (; !rc && j < n && v[j].cpu == i; j++) {
+            char name[64], full[4300];
+            snprintf(name, sizeof name, "tracefs/cpu%u.%u.raw", i, v[j].k);
+            snprintf(full, sizeof full, "%s/%s", dir, name);
+            uint64_t t = j == m->seg_at[i] && v[j].k ? first_page_ns(full) : 0;
+            if (t > m->kept_from_mono_ns)
+                m->kept_from_mono_ns = t;
+            if (!(m->seg[j] = strdup(name)))
+                rc = xb_err_set(err, -ENOMEM, "out of memory");
+            else
+                m->nseg = j + 1;
+        }
+        if (!rc && m->seg_at[i] == j)
+            rc = xb_err_set(err, -XB_EINPUT, "%s: a ring run cut short, and "
+                            "tracefs/ holds no segment of CPU %u", path, i);
+    }
+    if (m->seg_at)
+        m->seg_at[m->ncpu] = j;
+    free(v);
+    return rc;
+}
+
+/* A ring run's "trace".ring {kept_from_mono_ns, dropped_pages} and each
+ * CPU's "segments": ["tracefs/cpuI.K.raw", ...], oldest first. */
+static int ring_fields(json_t *ring, json_t *cpus, const char *dir,
+                       struct xb_manifest *m, const char *path, struct xb_err *err)
+{
+    int rc;
+    if (!json_is_object(ring))
+        return xb_err_set(err, -XB_EINPUT, "%s: field \"trace\".ring: expected "
+                          "{\"kept_from_mono_ns\": ...}", path);
+    if (strcmp(m->state, "recording") == 0)
+        return ring_scan(dir, m, path, err);
+    if ((rc = u64_field(ring, "kept_from_mono_ns", &m->kept_from_mono_ns, true,
+                        path, err)) ||
+        (rc = u64_field(ring, "dropped_pages", &m->ring_dropped_pages, false,
+                        path, err)))
+        return rc;
+    if (m->kept_from_mono_ns < m->t0_mono_ns ||
+        (m->t_stop_mono_ns && m->kept_from_mono_ns > m->t_stop_mono_ns))
+        return xb_err_set(err, -XB_EINPUT, "%s: field \"trace\".ring."
+                          "kept_from_mono_ns: %.6f s is outside the recording "
+                          "(t0_mono_ns %.6f s .. t_stop_mono_ns %.6f s)", path,
+                          m->kept_from_mono_ns / 1e9, m->t0_mono_ns / 1e9,
+                          m->t_stop_mono_ns / 1e9);
+    /* the windows' wall clock starts where the kept span does */
+    json_t *utc = json_object_get(ring, "kept_from_utc");
+    if (json_is_string(utc) && json_string_value(utc)[0])
+        snprintf(m->start_utc, sizeof m->start_utc, "%s", json_string_value(utc));
+    size_t n = json_array_size(cpus), total = 0, i, k;
+    json_t *c, *f;
+    json_array_foreach(cpus, i, c)
+        total += json_array_size(json_object_get(c, "segments"));
+    if (!(m->seg_at = calloc(n + 1, sizeof *m->seg_at)) ||
+        !(m->seg = calloc(total ? total : 1, sizeof *m->seg)))
+        return xb_err_set(err, -ENOMEM, "out of memory");
+    total = 0;
+    json_array_foreach(cpus, i, c) {
+        json_t *segs = json_object_get(c, "segments");
+        m->seg_at[i] = total;
+        if (!json_is_array(segs) || json_array_size(segs) == 0)
+            return xb_err_set(err, -XB_EINPUT, "%s: field \"trace\".cpus[%zu]"
+                              ".segments: expected [\"tracefs/cpu%zu.0.raw\", "
+                              "...] (a ring run)", path, i, i);
+        json_array_foreach(segs, k, f) {
+            unsigned cpu, seg;
+            char again[64];
+            const char *name = json_is_string(f) ? json_string_value(f) : "";
+            if (sscanf(name, "tracefs/cpu%u.%u.", &cpu, &seg) != 2 ||
+                cpu != i ||
+                (snprintf(again, sizeof again, "tracefs/cpu%u.%u.raw", cpu, seg),
+                 strcmp(again, name) != 0))
+                return xb_err_set(err, -XB_EINPUT, "%s: field \"trace\".cpus[%zu]"
+                                  ".segments[%zu]: expected \"tracefs/cpu%zu.K"
+                                  ".raw\"", path, i, k, i);
+            if (!(m->seg[total] = strdup(name)))
+                return xb_err_set(err, -ENOMEM, "out of memory");
+            m->nseg = ++total;
+        }
+    }
+    m->seg_at[n] = total;
+    return 0;
+}
+
 static int linux_fields(json_t *root, const char *dir, struct xb_manifest *m,
                         const char *path, struct xb_err *err)
 {
     int rc;
+    json_t *tr0 = json_object_get(root, "trace");
+    json_t *tf = json_object_get(tr0, "format");
+    if (json_is_string(tf) && strcmp(json_string_value(tf), "xenbench-windows") == 0) {
+        /* an aggregated run (record --aggregate): its windows file */
+        json_t *file = json_object_get(tr0, "file");
+        if (!json_is_string(file) || !inside(json_string_value(file)))
+            return xb_err_set(err, -XB_EINPUT, "%s: field \"trace\": expected "
+                              "{\"format\": \"xenbench-windows\", \"file\": "
+                              "\"windows.jsonl.gz\"}", path);
+        snprintf(m->windows_file, sizeof m->windows_file, "%s/%s", dir,
+                 json_string_value(file));
+        return u64_field(root, "t_stop_mono_ns", &m->t_stop_mono_ns, false, path, err);
+    }
     if ((rc = u64_field(root, "t0_mono_ns", &m->t0_mono_ns, true, path, err)) ||
         (rc = u64_field(root, "t_stop_mono_ns", &m->t_stop_mono_ns, false, path, err)) ||
         (rc = u64_field(root, "page_size", &m->page_size, true, path, err)))
@@ -151,11 +375,16 @@ static int linux_fields(json_t *root, const char *dir, struct xb_manifest *m,
     m->cpu_lost = calloc(m->ncpu, sizeof *m->cpu_lost);
     if (!m->cpu_lost)
         return xb_err_set(err, -ENOMEM, "out of memory");
+    json_t *ring = json_object_get(tr, "ring");
+    if (ring && (rc = ring_fields(ring, cpus, dir, m, path, err)))
+        return rc;
     size_t i;
     json_t *c;
     json_array_foreach(cpus, i, c) {
         json_t *n = json_object_get(c, "cpu"), *f = json_object_get(c, "file");
-        if (!json_is_integer(n) || json_integer_value(n) != (json_int_t)i ||
+        if (ring && json_is_integer(n) && json_integer_value(n) == (json_int_t)i)
+            f = NULL;                  /* its segments, read above */
+        else if (!json_is_integer(n) || json_integer_value(n) != (json_int_t)i ||
             !json_is_string(f) || strcmp(json_string_value(f), "") == 0) {
             return xb_err_set(err, -XB_EINPUT, "%s: field \"trace\".cpus[%zu]: "
                               "expected {\"cpu\": %zu, \"file\": "
@@ -163,7 +392,7 @@ static int linux_fields(json_t *root, const char *dir, struct xb_manifest *m,
         }
         char expect[64];
         snprintf(expect, sizeof expect, "tracefs/cpu%zu.raw", i);
-        if (strcmp(json_string_value(f), expect) != 0)
+        if (f && strcmp(json_string_value(f), expect) != 0)
             return xb_err_set(err, -XB_EINPUT, "%s: field \"trace\".cpus[%zu]"
                               ".file: expected \"%s\"", path, i, expect);
         json_t *lost = json_object_get(c, "lost_events");
@@ -179,10 +408,59 @@ static int linux_fields(json_t *root, const char *dir, struct xb_manifest *m,
     return 0;
 }
 
+/* A run folder holds its own files: a symbolic link in it (to a file of
+ * another recording, or anywhere) is refused.  path missing: not here. */
+static int no_link(const char *path, struct xb_err *err)
+{
+    struct stat st;
+    if (lstat(path, &st) == 0 && S_ISLNK(st.st_mode))
+        return xb_err_set(err, -XB_EINPUT, "%s: a symbolic link; a run folder "
+                          "holds its own files (copy it with cp -rL)", path);
+    return 0;
+}
+
+/* Every file the manifest names, and the entries of the formats folder. */
+static int no_links(const char *dir, const struct xb_manifest *m, struct xb_err *err)
+{
+    int rc;
+    char p[4400];
+    snprintf(p, sizeof p, "%s/manifest.json", dir);
+    if ((rc = no_link(p, err)))
+        return rc;
+    for (unsigned i = 0; i < m->ncounters; i++)
+        if ((rc = no_link(m->counters[i].path, err)))
+            return rc;
+    if (m->trace[0] && (rc = no_link(m->trace, err)))
+        return rc;
+    if (!m->formats_dir[0])
+        return 0;
+    if ((rc = no_link(m->domains_file, err)) || (rc = no_link(m->formats_dir, err)))
+        return rc;
+    DIR *d = opendir(m->formats_dir);
+    struct dirent *de;
+    while (d && (de = readdir(d))) {
+        if (de->d_name[0] == '.')
+            continue;
+        snprintf(p, sizeof p, "%s/%s", m->formats_dir, de->d_name);
+        if ((rc = no_link(p, err)))
+            break;
+    }
+    if (d)
+        closedir(d);
+    return rc;
+}
+
 void xb_manifest_free(struct xb_manifest *m)
 {
     free(m->cpu_lost);
     m->cpu_lost = NULL;
+    if (m->seg)
+        for (size_t i = 0; i < m->nseg; i++)
+            free(m->seg[i]);
+    free(m->seg);
+    free(m->seg_at);
+    m->seg = NULL;
+    m->seg_at = NULL;
 }
 
 int xb_rundir_load(const char *dir, struct xb_manifest *m,
@@ -190,17 +468,17 @@ int xb_rundir_load(const char *dir, struct xb_manifest *m,
 {
     char path[4096];
     snprintf(path, sizeof path, "%s/manifest.json", dir);
-    json_error_t je;
-    json_t *root = json_load_file(path, 0, &je);
-    if (!root)
-        return xb_err_set(err, -XB_EINPUT, "%s: line %d column %d: %s", path,
-                          je.line, je.column, je.text);
-    int rc = 0;
+    if (access(path, F_OK) < 0 && errno == ENOENT)
+        return xb_err_set(err, -XB_EINPUT, "%s: no manifest.json: is this a run "
+                          "folder? (xenbench record writes one; a bare xentrace "
+                          "file is read with --tsc-hz)", dir);
+    json_t *root;
+    int rc = xb_json_load_file(path, &root, err);
+    if (rc)
+        return rc;
     memset(m, 0, sizeof *m);
-    if (!json_is_object(root)) {
-        rc = xb_err_set(err, -XB_EINPUT, "%s: top level is not an object", path);
+    if ((rc = check_format(root, path, err)))
         goto out;
-    }
     json_t *src = json_object_get(root, "source");
     if (src && !json_is_string(src)) {
         rc = xb_err_set(err, -XB_EINPUT, "%s: field \"source\": expected a "
@@ -248,5 +526,7 @@ int xb_rundir_load(const char *dir, struct xb_manifest *m,
     rc = names_from(root, names, path, err);
 out:
     json_decref(root);
+    if (!rc)
+        rc = no_links(dir, m, err);
     return rc;
 }

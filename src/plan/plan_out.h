@@ -5,8 +5,8 @@
 
 #include <stdio.h>
 
-#include "plan/catalog.h"
-#include "plan/out_util.h"
+#include "catalog/catalog.h"
+#include "util/format.h"
 #include "plan/sizing.h"
 
 struct xb_plan_report {
@@ -17,6 +17,9 @@ struct xb_plan_report {
     size_t n;
     const char *const *skipped;   /* VMs not planned, with why, or NULL */
     size_t nskipped;
+    size_t nlookback;             /* of them: VMs with no data in the look-back,
+                                   * counted in every provider's total */
+    double min_coverage_s;        /* the data minimum */
 };
 
 /* Returns 0, or 1 when writing failed. */

@@ -7,12 +7,12 @@
 #include <stdio.h>
 
 #include "account/engine.h"
-#include "pipeline/pipeline.h"
+#include "pipeline/presenter.h"
 
-/* na_reason: why the recorder had no cache counters (the manifest's reason),
- * or NULL when it had them.  Prints nothing for a run that has neither
- * counters nor a reason (e.g. a Xen trace). */
+/* The domains idx[0..n-1] of w (NULL: every domain but idle, in the
+ * window's order).  Prints nothing for a run without counters. */
 void xb_cache_table_print(FILE *out, const struct xb_window *w,
-                          const struct xb_run_info *info, const char *na_reason);
+                          const struct xb_run_info *info, const unsigned *idx,
+                          unsigned n);
 
 #endif

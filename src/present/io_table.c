@@ -1,123 +1,169 @@
-/* io_table.c: disk, network and memory per domain (MB = 10^6 bytes), and
- * host block devices with the columns of `iostat -x` (there, as in iostat,
- * rMB/s and wMB/s are MiB: sectors / 2048), from the run's sampled counters
- * (account/counters.h). */
+/* io_table.c: "=== Disk, network, memory ===": per domain, a column for
+ * every metric of the table (model/metric.h) shown in it; and host block
+ * devices with the columns of `iostat -x` (rMB/s and wMB/s in MB, 10^6
+ * bytes, as every throughput xenbench shows: iostat's are MiB), from the
+ * run's sampled counters (account/counters.h).  It owns these two layouts;
+ * the figures and their names come from the metric table and the counters.
+ * It must not name a per-domain metric or its counter itself. */
 #include "present.h"
 
 #include "present/cache_table.h"
 
+#include <math.h>
+#include <stdbool.h>
 #include <string.h>
 
-bool xb_present_dom_io(const struct xb_window *w, const struct xb_run_info *info,
-                       const struct xb_domain_acc *d, struct xb_dom_io *io)
+unsigned xb_present_dom_metrics(const struct xb_window *w,
+                                const struct xb_run_info *info,
+                                const struct xb_domain_acc *d,
+                                double v[XB_METRIC_MAX])
 {
-    memset(io, 0, sizeof *io);
-    if (!info->counters)
-        return false;
     char key[48];
     xb_counters_domkey(key, sizeof key, d->domid, d->instance);
-    const struct xb_counters *c = info->counters;
-    uint64_t a = w->t_start_ns, b = w->t_end_ns;
-    io->disk = xb_counters_rate(c, key, "disk_read_bytes", a, b, &io->read_mbps) &&
-               xb_counters_rate(c, key, "disk_write_bytes", a, b, &io->write_mbps);
-    io->net = xb_counters_rate(c, key, "net_rx_bytes", a, b, &io->rx_mbps) &&
-              xb_counters_rate(c, key, "net_tx_bytes", a, b, &io->tx_mbps);
-    io->mem = xb_counters_rate(c, key, "mem_bytes", a, b, &io->mem_mb);
-    io->read_mbps /= 1e6;
-    io->write_mbps /= 1e6;
-    io->rx_mbps /= 1e6;
-    io->tx_mbps /= 1e6;
-    io->mem_mb /= 1e6;
-    return io->disk || io->net || io->mem;
+    unsigned n = xb_counters_metrics(info->counters, key, w->t_start_ns,
+                                     w->t_end_ns, v);
+    for (unsigned i = 0; i < xb_nmetrics; i++)
+        v[i] *= xb_metrics[i].scale;
+    return n;
+}
+
+bool xb_present_metrics_any(const double *v, unsigned show)
+{
+    for (unsigned i = 0; i < xb_nmetrics; i++)
+        if ((xb_metrics[i].show & show) && !isnan(v[i]))
+            return true;
+    return false;
+}
+
+void xb_present_metric_text(unsigned i, double v, char *buf, size_t len)
+{
+    if (isnan(v))
+        snprintf(buf, len, "-");
+    else
+        snprintf(buf, len, "%.*f", xb_metrics[i].digits, v);
 }
 
 struct devctx {
-    FILE *out;
     const struct xb_window *w;
     const struct xb_counters *c;
-    bool header;
+    int (*fn)(const struct xb_dev_stat *d, void *ctx);
+    void *ctx;
 };
 
-static double rate(const struct devctx *x, const char *dev, const char *metric)
+static double rate(const struct devctx *x, const char *dev, const char *counter)
 {
     double v = 0;
-    if (!xb_counters_rate(x->c, dev, metric, x->w->t_start_ns, x->w->t_end_ns, &v))
+    if (!xb_counters_rate(x->c, dev, counter, x->w->t_start_ns, x->w->t_end_ns, &v))
         return -1;
     return v;
 }
 
-static int dev_row(const char *dev, void *ctx)
+/* iostat -x's figures of one device over the window, from /proc/diskstats. */
+static int dev_stat(const char *dev, void *ctx)
 {
     struct devctx *x = ctx;
-    double r = rate(x, dev, "dev_reads"), rs = rate(x, dev, "dev_read_sectors");
-    double rms = rate(x, dev, "dev_read_ms"), wr = rate(x, dev, "dev_writes");
-    double ws = rate(x, dev, "dev_write_sectors"), wms = rate(x, dev, "dev_write_ms");
-    double io = rate(x, dev, "dev_io_ms"), wt = rate(x, dev, "dev_weighted_ms");
+    double r = rate(x, dev, XB_CTR_DEV_READS), rs = rate(x, dev, XB_CTR_DEV_READ_SECTORS);
+    double rms = rate(x, dev, XB_CTR_DEV_READ_MS), wr = rate(x, dev, XB_CTR_DEV_WRITES);
+    double ws = rate(x, dev, XB_CTR_DEV_WRITE_SECTORS);
+    double wms = rate(x, dev, XB_CTR_DEV_WRITE_MS);
+    double io = rate(x, dev, XB_CTR_DEV_IO_MS), wt = rate(x, dev, XB_CTR_DEV_WEIGHTED_MS);
     if (r < 0 || wr < 0 || io < 0)
         return 0;                      /* no samples over this window */
-    if (!x->header) {
+    struct xb_dev_stat d = {
+        .device = dev + 4, .r_per_s = r, .read_mbps = rs * 512 / 1e6,
+        .r_await_ms = r > 0 ? rms / r : 0, .w_per_s = wr,
+        .write_mbps = ws * 512 / 1e6, .w_await_ms = wr > 0 ? wms / wr : 0,
+        .aqu_sz = wt / 1000, .util_pct = io / 10 > 100 ? 100 : io / 10,
+    };
+    return x->fn(&d, x->ctx);
+}
+
+int xb_present_each_dev(const struct xb_window *w, const struct xb_run_info *info,
+                        int (*fn)(const struct xb_dev_stat *d, void *ctx), void *ctx)
+{
+    if (!info->counters)
+        return 0;
+    struct devctx x = { w, info->counters, fn, ctx };
+    return xb_counters_each_entity(info->counters, "dev:", dev_stat, &x);
+}
+
+struct devtable {
+    FILE *out;
+    bool header;
+};
+
+static int dev_row(const struct xb_dev_stat *d, void *ctx)
+{
+    struct devtable *t = ctx;
+    if (!t->header) {
         fputs("=== Host disks ===\nDevice\tr/s\trMB/s\tr_await\tw/s\twMB/s\t"
-              "w_await\taqu-sz\t%util\n", x->out);
-        x->header = true;
+              "w_await\taqu-sz\t%util\n", t->out);
+        t->header = true;
     }
-    fprintf(x->out, "%s\t%.1f\t%.2f\t%.2f\t%.1f\t%.2f\t%.2f\t%.2f\t%.1f\n",
-            dev + 4, r, rs / 2048, r > 0 ? rms / r : 0, wr, ws / 2048,
-            wr > 0 ? wms / wr : 0, wt / 1000, io / 10 > 100 ? 100 : io / 10);
+    fprintf(t->out, "%s\t%.1f\t%.2f\t%.2f\t%.1f\t%.2f\t%.2f\t%.2f\t%.1f\n",
+            d->device, d->r_per_s, d->read_mbps, d->r_await_ms, d->w_per_s,
+            d->write_mbps, d->w_await_ms, d->aqu_sz, d->util_pct);
     return 0;
 }
 
-void xb_present_io_tables(FILE *out, const struct xb_window *w,
+void xb_present_dev_table(FILE *out, const struct xb_window *w,
                           const struct xb_run_info *info)
+{
+    struct devtable t = { out, false };
+    xb_present_each_dev(w, info, dev_row, &t);
+}
+
+void xb_present_io_tables(FILE *out, const struct xb_window *w,
+                          const struct xb_run_info *info, const unsigned *idx,
+                          unsigned n)
 {
     if (!info->counters)
         return;
     bool header = false;
-    char buf[32], label[48];
-    for (unsigned i = 0; i < w->ndomain; i++) {
-        const struct xb_domain_acc *d = &w->domains[i];
-        struct xb_dom_io io;
-        if (!xb_present_dom_io(w, info, d, &io))
+    char buf[32], label[48], text[32];
+    for (unsigned i = 0; i < (idx ? n : w->ndomain); i++) {
+        const struct xb_domain_acc *d = &w->domains[idx ? idx[i] : i];
+        double v[XB_METRIC_MAX];
+        xb_present_dom_metrics(w, info, d, v);
+        if (!xb_present_metrics_any(v, XB_SHOW_TABLE))
             continue;
         if (!header) {
-            fputs("=== Disk, network, memory ===\nVM\tMB/s read\tMB/s written\t"
-                  "net MB/s in\tnet MB/s out\tmemory MB\tname\n", out);
+            fputs("=== Disk, network, memory ===\nVM", out);
+            for (unsigned m = 0; m < xb_nmetrics; m++)
+                if (xb_metrics[m].show & XB_SHOW_TABLE)
+                    fprintf(out, "\t%s", xb_metrics[m].label);
+            fputs("\tname\n", out);
             header = true;
         }
         xb_present_domlabel(d, label, sizeof label);
-        fprintf(out, "%s", label);
-        if (io.disk)
-            fprintf(out, "\t%.2f\t%.2f", io.read_mbps, io.write_mbps);
-        else
-            fputs("\t-\t-", out);
-        if (io.net)
-            fprintf(out, "\t%.2f\t%.2f", io.rx_mbps, io.tx_mbps);
-        else
-            fputs("\t-\t-", out);
-        if (io.mem)
-            fprintf(out, "\t%.1f", io.mem_mb);
-        else
-            fputs("\t-", out);
+        fputs(label, out);
+        for (unsigned m = 0; m < xb_nmetrics; m++) {
+            if (!(xb_metrics[m].show & XB_SHOW_TABLE))
+                continue;
+            xb_present_metric_text(m, v[m], text, sizeof text);
+            fprintf(out, "\t%s", text);
+        }
         fprintf(out, "\t%s\n", xb_names_show(info->names, d->domid, buf, sizeof buf));
     }
-    struct devctx x = { out, w, info->counters, false };
-    xb_counters_each_entity(info->counters, "dev:", dev_row, &x);
 }
 
-void xb_present_cache(FILE *out, const struct xb_window *w,
-                      const struct xb_run_info *info)
+bool xb_present_has_cache(const struct xb_window *w, const struct xb_run_info *info)
 {
-    if (info->cache_na) {
-        xb_cache_table_print(out, w, info, info->cache_na);
-        return;
-    }
-    if (!info->counters)
-        return;
+    if (info->cache_na || !info->counters)
+        return false;
     char key[48];
     for (unsigned i = 0; i < w->ndomain; i++) {
         xb_counters_domkey(key, sizeof key, w->domains[i].domid, w->domains[i].instance);
-        if (xb_counters_has(info->counters, key, "llc_refs")) {
-            xb_cache_table_print(out, w, info, NULL);
-            return;
-        }
+        if (xb_counters_has(info->counters, key, xb_metrics[XB_MET_LLC_REFS].counter))
+            return true;
     }
+    return false;
+}
+
+void xb_present_cache(FILE *out, const struct xb_window *w,
+                      const struct xb_run_info *info, const unsigned *idx,
+                      unsigned n)
+{
+    if (xb_present_has_cache(w, info))
+        xb_cache_table_print(out, w, info, idx, n);
 }

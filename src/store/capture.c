@@ -1,4 +1,5 @@
-/* capture.c: reading a bare Xen capture folder (see capture.h). */
+/* capture.c: reading a bare Xen capture folder (see capture.h).  It must not
+ * write to the database. */
 #include "capture.h"
 
 #include <dirent.h>
@@ -9,6 +10,8 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "util/dirlist.h"
+
 static bool exists(const char *dir, const char *name, char *path, size_t len)
 {
     struct stat st;
@@ -18,9 +21,7 @@ static bool exists(const char *dir, const char *name, char *path, size_t len)
 
 static bool is_trace_name(const char *n)
 {
-    size_t len = strlen(n);
-    return strncmp(n, "trace-", 6) == 0 && len > 10 &&
-           strcmp(n + len - 4, ".bin") == 0;
+    return xb_dirlist_match(n, "trace-", ".bin");
 }
 
 bool xb_capture_detect(const char *dir)
@@ -39,36 +40,14 @@ bool xb_capture_detect(const char *dir)
     return found;
 }
 
-static int cmp_str(const void *a, const void *b)
-{
-    return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 static int list_traces(const char *dir, struct xb_capture *c, struct xb_err *err)
 {
-    DIR *d = opendir(dir);
-    if (!d)
-        return xb_err_set(err, -XB_EINPUT, "%s: %s", dir, strerror(errno));
-    struct dirent *e;
-    int rc = 0;
-    while (!rc && (e = readdir(d))) {
-        if (!is_trace_name(e->d_name))
-            continue;
-        char **v = realloc(c->traces, (c->ntraces + 1) * sizeof *v);
-        size_t len = strlen(dir) + strlen(e->d_name) + 2;
-        char *p = v ? malloc(len) : NULL;
-        if (v)
-            c->traces = v;
-        if (!p) {
-            rc = xb_err_set(err, -ENOMEM, "out of memory");
-            break;
-        }
-        snprintf(p, len, "%s/%s", dir, e->d_name);
-        c->traces[c->ntraces++] = p;
+    struct xb_dirlist l;
+    int rc = xb_dirlist(dir, "trace-", ".bin", &l, err);
+    if (!rc) {
+        c->traces = l.path;
+        c->ntraces = l.n;
     }
-    closedir(d);
-    if (!rc)
-        qsort(c->traces, c->ntraces, sizeof *c->traces, cmp_str);
     return rc;
 }
 
@@ -176,6 +155,18 @@ int xb_capture_load(const char *dir, struct xb_capture *c, struct xb_err *err)
         rc = read_xl_list(path, c, err);
         snprintf(c->names_file, sizeof c->names_file, "%s", path);
     }
+    if (rc)
+        xb_capture_free(c);
+    return rc;
+}
+
+int xb_capture_load_domains(const char *dir, struct xb_capture *c, struct xb_err *err)
+{
+    char path[4200];
+    memset(c, 0, sizeof *c);
+    c->cpu_mhz = NAN;
+    int rc = exists(dir, "xl-list.txt", path, sizeof path)
+           ? read_xl_list(path, c, err) : 0;
     if (rc)
         xb_capture_free(c);
     return rc;

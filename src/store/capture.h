@@ -27,7 +27,7 @@ struct xb_capture {
     double cpu_mhz;
     char cpu_mhz_from[4200];   /* the file the clock came from */
     char names_file[4200];     /* xl-list.txt, or "" */
-    char **traces;             /* trace-*.bin, sorted by name */
+    char **traces;             /* trace-*.bin, in version order (dirlist.h) */
     size_t ntraces;
     struct xb_capture_dom *dom;
     size_t ndom;
@@ -37,6 +37,11 @@ struct xb_capture {
 bool xb_capture_detect(const char *dir);
 /* Errors name the file and line. */
 int xb_capture_load(const char *dir, struct xb_capture *c, struct xb_err *err);
+/* Only the domains of dir/xl-list.txt, when a run folder has one (a Xen
+ * run folder keeps `xl list` beside its trace: the allocations); no file is
+ * no domains. */
+int xb_capture_load_domains(const char *dir, struct xb_capture *c,
+                            struct xb_err *err);
 void xb_capture_free(struct xb_capture *c);
 /* The domain's entry in xl-list.txt, or NULL. */
 const struct xb_capture_dom *xb_capture_dom(const struct xb_capture *c,

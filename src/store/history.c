@@ -1,23 +1,11 @@
-/* history.c: building struct xb_history in memory (no SQLite here). */
+/* history.c: building struct xb_history in memory (no SQLite here).  It must
+ * not know SQL. */
 #include "history.h"
 
 #include <errno.h>
-#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-void xb_sample_init(struct xb_sample *s)
-{
-    memset(s, 0, sizeof *s);
-    s->known_frac = 1.0;
-    s->cpu_mhz = s->host_mflops = NAN;
-    s->mem_alloc_bytes = s->mem_used_bytes = NAN;
-    s->disk_read_Bps = s->disk_write_Bps = NAN;
-    s->disk_read_iops = s->disk_write_iops = NAN;
-    s->net_rx_Bps = s->net_tx_Bps = NAN;
-    s->llc_refs_ps = s->llc_misses_ps = NAN;
-}
 
 static int grow(void **p, size_t *cap, size_t need, size_t size)
 {

@@ -11,25 +11,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* One window of one domain. */
-struct xb_sample {
-    double t_unix;          /* window start, seconds since 1970 (UTC) */
-    double len_s;           /* window length */
-    double interval_s;      /* the run's window length (the last may be shorter) */
-    uint32_t vcpus;         /* vCPUs (engine indexes < 1000) */
-    double cpu_cores;       /* running time / window: cores used */
-    double waited_cores;    /* runnable, not running / window */
-    double blocked_cores;   /* blocked / window */
-    double known_frac;      /* 1 - unknown time / (window x engine vCPUs) */
-    double cpu_mhz;         /* clock of the host core, NAN if unknown */
-    double host_mflops;     /* LINPACK MFLOPS per host core, NAN if unknown */
-    double mem_alloc_bytes; /* memory given to the VM, NAN if unknown */
-    double mem_used_bytes;  /* memory in use (gauge), NAN if unknown */
-    double disk_read_Bps, disk_write_Bps;   /* bytes/s */
-    double disk_read_iops, disk_write_iops; /* requests/s */
-    double net_rx_Bps, net_tx_Bps;          /* bytes/s */
-    double llc_refs_ps, llc_misses_ps;      /* last-level cache events/s */
-};
+#include "model/metric.h"
+
+/* One window of one domain: struct xb_sample, in model/metric.h. */
 
 struct xb_series {
     char host[128];
@@ -50,8 +34,5 @@ struct xb_history {
 int xb_history_add(struct xb_history *h, const char *host, const char *name,
                    uint32_t domid, const struct xb_sample *s);
 void xb_history_free(struct xb_history *h);
-
-/* A sample with nothing measured but time and CPU: every optional figure NAN. */
-void xb_sample_init(struct xb_sample *s);
 
 #endif

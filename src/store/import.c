@@ -1,13 +1,21 @@
 /* import.c: a recording -> sample rows, through the shared pipeline.
  *
  * Per window and domain: cores used = running ns of all its vCPUs on all
- * pCPUs / window length (xb_present_sum, the same sums `report` prints);
- * waited and blocked likewise; vCPUs = engine vCPUs with an index below
- * XB_VCPU_EMU (emulator threads on Linux are counted in the time, not as
- * vCPUs).  Disk, network, memory and cache come from the run's counters when
- * it has them, else stay NULL.  The run key is the manifest's run_id, else a
- * hash of the trace file's bytes, so the same recording imported from two
- * folders is one run.
+ * pCPUs (xb_window_dom_sum, the same sums `report` prints) over the known
+ * part of the window (window x known fraction): time the source says
+ * nothing about is neither idle nor busy; waited likewise, blocked over the
+ * threads that count as its vCPUs (xb_run_dom_blocked: on Linux a VM's vCPU
+ * threads, a process or cgroup domain's threads that ran in the window);
+ * vCPUs = engine vCPUs with an index below XB_VCPU_EMU (emulator threads on
+ * Linux are counted in the time, not as vCPUs).  Disk, network, memory and
+ * cache come from the run's counters when it has them, else stay NULL.  The
+ * windows go to the history through store/feed.c (sample rows and roll-ups).
+ * The run key is the manifest's run_id, else a hash of the trace file's
+ * bytes, so the same recording imported from two folders is one run.  A run
+ * is dated by the manifest's start_utc, else --start, else (a bare trace or
+ * capture folder) the trace file's modification time, else the fixed epoch.
+ * It must not name a metric or add up time itself (model/metric.c,
+ * account/window.h).
  */
 #include "import.h"
 
@@ -20,61 +28,25 @@
 #include <time.h>
 
 #include "account/counters.h"
+#include "account/window.h"
 #include "pipeline/pipeline.h"
-#include "present/present.h"
 #include "store/capture.h"
+#include "store/feed.h"
+#include "util/parse.h"
 
 struct collect {
     struct xb_store *s;
     const char *path;
     const struct xb_capture *cap;   /* bare capture folder, or NULL */
+    const struct xb_import_opts *o;
+    bool bare;                      /* a trace file or capture folder */
     struct xb_err *err;
     int64_t run_id;
+    struct xb_feed *feed;
     double start_unix;
     double interval_s;
     struct xb_import_result res;
 };
-
-int xb_parse_utc(const char *s, double *unix_s)
-{
-    struct tm tm = { 0 };
-    int off = 0;
-    if (sscanf(s, "%4d-%2d-%2dT%2d:%2d:%2d%n", &tm.tm_year, &tm.tm_mon,
-               &tm.tm_mday, &tm.tm_hour, &tm.tm_min, &tm.tm_sec, &off) != 6 ||
-        off != 19)
-        return -1;
-    if (tm.tm_mon < 1 || tm.tm_mon > 12 || tm.tm_mday < 1 || tm.tm_mday > 31 ||
-        tm.tm_hour > 23 || tm.tm_min > 59 || tm.tm_sec > 60)
-        return -1;
-    const char *p = s + off;
-    double frac = 0;
-    if (*p == '.') {
-        double scale = 0.1;
-        p++;
-        if (*p < '0' || *p > '9')
-            return -1;
-        for (; *p >= '0' && *p <= '9'; p++, scale /= 10)
-            frac += (*p - '0') * scale;
-    }
-    long zone = 0;
-    if (*p == 'Z')
-        p++;
-    else if (*p == '+' || *p == '-') {
-        int hh, mm, n = 0;
-        if (sscanf(p + 1, "%2d:%2d%n", &hh, &mm, &n) != 2 || n != 5 || hh > 23 ||
-            mm > 59)
-            return -1;
-        zone = (hh * 3600L + mm * 60L) * (*p == '-' ? -1 : 1);
-        p += 6;
-    } else
-        return -1;
-    if (*p)
-        return -1;
-    tm.tm_year -= 1900;
-    tm.tm_mon -= 1;
-    *unix_s = (double)timegm(&tm) - (double)zone + frac;
-    return 0;
-}
 
 /* FNV-1a, 64 bits, over the file's bytes: a stable name for a recording. */
 static int hash_file(const char *path, char *key, size_t len, struct xb_err *err)
@@ -109,19 +81,34 @@ static int on_begin(const struct xb_run_info *info, void *ctx)
 
     if (info->run_id && *info->run_id)
         snprintf(r->run_key, sizeof r->run_key, "run:%s", info->run_id);
-    else if ((rc = hash_file(info->trace_path, r->run_key, sizeof r->run_key,
+    else if (!info->trace_file)
+        return xb_err_set(c->err, -XB_EINPUT, "%s: no run_id in the manifest",
+                          c->path);
+    else if ((rc = hash_file(info->trace_file, r->run_key, sizeof r->run_key,
                              c->err)))
         return rc;
 
     c->start_unix = XB_FIXED_EPOCH_UNIX;
     r->fixed_epoch = true;
+    const char *start_from = "fixed-epoch";
+    struct stat st;
     if (info->start_utc) {
         if (xb_parse_utc(info->start_utc, &c->start_unix))
             return xb_err_set(c->err, -XB_EINPUT, "%s: manifest field "
                               "\"start_utc\": '%s' is not an ISO 8601 time",
                               c->path, info->start_utc);
-        r->fixed_epoch = false;
+        start_from = "manifest";
+    } else if (c->o->start_unix > 0) {
+        c->start_unix = c->o->start_unix;
+        start_from = "--start";
+    } else if (c->bare && stat(info->trace_file, &st) == 0) {
+        /* Written until the end of the recording: about its end, a few
+         * seconds to minutes after its start (say so). */
+        c->start_unix = (double)st.st_mtim.tv_sec + st.st_mtim.tv_nsec / 1e9;
+        start_from = "file-time";
     }
+    r->fixed_epoch = strcmp(start_from, "fixed-epoch") == 0;
+    snprintf(r->start_from, sizeof r->start_from, "%s", start_from);
 
     const char *host = info->host ? info->host
                      : c->cap && c->cap->host[0] ? c->cap->host : "unknown";
@@ -149,36 +136,14 @@ static int on_begin(const struct xb_run_info *info, void *ctx)
         .run_key = r->run_key, .host = host, .cpu_model = info->cpu_model,
         .cpu_mhz = mhz, .cpu_mhz_from = from,
         .source = info->source ? info->source : "xen", .path = c->path,
-        .start_unix = c->start_unix,
-        .start_from = r->fixed_epoch ? "fixed-epoch" : "manifest",
+        .start_unix = c->start_unix, .start_from = start_from,
         .interval_s = c->interval_s, .npcpu = info->npcpu,
     };
-    return xb_store_put_run(c->s, &run, &c->run_id, &r->replaced, c->err);
-}
-
-static double rate(const struct xb_counters *k, const char *entity,
-                   const char *metric, const struct xb_window *w)
-{
-    double v;
-    if (k && xb_counters_rate(k, entity, metric, w->t_start_ns, w->t_end_ns, &v))
-        return v;
-    return NAN;
-}
-
-static void add_counters(struct xb_sample *x, const struct xb_counters *k,
-                         const struct xb_domain_acc *d, const struct xb_window *w)
-{
-    char key[48];
-    xb_counters_domkey(key, sizeof key, d->domid, d->instance);
-    x->disk_read_Bps = rate(k, key, "disk_read_bytes", w);
-    x->disk_write_Bps = rate(k, key, "disk_write_bytes", w);
-    x->disk_read_iops = rate(k, key, "disk_read_ops", w);
-    x->disk_write_iops = rate(k, key, "disk_write_ops", w);
-    x->net_rx_Bps = rate(k, key, "net_rx_bytes", w);
-    x->net_tx_Bps = rate(k, key, "net_tx_bytes", w);
-    x->mem_used_bytes = rate(k, key, "mem_bytes", w);
-    x->llc_refs_ps = rate(k, key, "llc_refs", w);
-    x->llc_misses_ps = rate(k, key, "llc_misses", w);
+    rc = xb_store_put_run(c->s, &run, &c->run_id, &r->replaced, c->err);
+    if (!rc)
+        rc = xb_feed_open(&c->feed, c->s, c->run_id,
+                          xb_feed_keeps_raw(c->interval_s), c->err);
+    return rc;
 }
 
 static int on_window(const struct xb_window *w, const struct xb_run_info *info,
@@ -206,7 +171,7 @@ static int on_window(const struct xb_window *w, const struct xb_run_info *info,
             snprintf(name + used, sizeof name - (size_t)used, "#%u", d->instance);
 
         struct xb_acc acc;
-        xb_present_sum(w, d, -1, XB_COL_TOTAL(w->npcpu), &acc);
+        xb_window_dom_sum(w, d, -1, XB_COL_TOTAL(w->npcpu), &acc);
         struct xb_sample x;
         xb_sample_init(&x);
         x.t_unix = c->start_unix + (double)w->t_start_ns / 1e9;
@@ -214,17 +179,31 @@ static int on_window(const struct xb_window *w, const struct xb_run_info *info,
         x.interval_s = c->interval_s;
         for (uint32_t k = 0; k < d->nvcpu; k++)
             x.vcpus += d->vcpus[k].vcpu < XB_VCPU_EMU;
-        x.cpu_cores = (double)acc.ns[XB_RUNNING] / (double)len;
-        x.waited_cores = (double)acc.ns[XB_RUNNABLE] / (double)len;
-        x.blocked_cores = (double)acc.ns[XB_BLOCKED] / (double)len;
         x.known_frac = 1.0 - (double)acc.ns[XB_UNKNOWN] /
                              ((double)len * (double)d->nvcpu);
+        /* Over the known part: a window half unknown is not half idle. */
+        double known_ns = (double)len * x.known_frac;
+        x.cpu_cores = known_ns > 0 ? (double)acc.ns[XB_RUNNING] / known_ns : 0;
+        x.waited_cores = known_ns > 0 ? (double)acc.ns[XB_RUNNABLE] / known_ns : 0;
+        /* the threads that count as its vCPUs, as report shows */
+        uint64_t blocked = xb_run_dom_blocked(info, w, d, XB_COL_TOTAL(w->npcpu));
+        x.blocked_cores = known_ns > 0 ? (double)blocked / known_ns : 0;
+        char key[48];
+        xb_counters_domkey(key, sizeof key, d->domid, d->instance);
         const struct xb_capture_dom *cd = c->cap ? xb_capture_dom(c->cap, base) : NULL;
         if (cd)
             x.mem_alloc_bytes = cd->mem_bytes;
-        add_counters(&x, info->counters, d, w);
-        int rc = xb_store_put_sample(c->s, c->run_id, w->index, d->domid,
-                                     d->instance, name, &x, c->err);
+        xb_counters_metrics(info->counters, key, w->t_start_ns, w->t_end_ns, x.m);
+        /* libxenstat's cur_mem is what the domain was given, not what the
+         * guest uses: the allocation. */
+        if (isnan(x.mem_alloc_bytes) && info->source && strcmp(info->source, "xen") == 0)
+            x.mem_alloc_bytes = x.m[XB_MET_MEM];
+        /* A process or cgroup domain has no guest: its resident memory is
+         * what the workload itself uses.  A VM's (QEMU's) is not. */
+        if (xb_run_linux(info) && !xb_run_dom_is_vm(info, d->domid))
+            x.m[XB_MET_MEM_GUEST] = x.m[XB_MET_MEM];
+        int rc = xb_feed_add(c->feed, w->index, d->domid, d->instance, name, &x,
+                             c->err);
         if (rc)
             return rc;
         c->res.samples++;
@@ -237,19 +216,81 @@ static int on_window(const struct xb_window *w, const struct xb_run_info *info,
 static int on_end(const struct xb_run_info *info, void *ctx)
 {
     struct collect *c = ctx;
-    return xb_store_end_run(c->s, c->run_id, (double)info->span_ns / 1e9, c->err);
+    int rc = c->feed ? xb_feed_flush(c->feed, c->err) : 0;
+    c->res.rollups = c->feed ? xb_feed_rollups(c->feed) : 0;
+    c->res.raw_kept = c->feed && xb_feed_samples(c->feed) > 0;
+    xb_feed_free(c->feed);
+    c->feed = NULL;
+    if (!rc)
+        rc = xb_store_end_run(c->s, c->run_id, (double)info->span_ns / 1e9, c->err);
+    return rc;
 }
 
 static const struct xb_presenter collector = { on_begin, on_window, on_end };
 
+/* ---- one run's collector for a recorder that decodes live ---- */
+
+struct xb_import_run {
+    struct collect c;
+    struct xb_import_opts o;
+    struct xb_err err;
+};
+
+int xb_import_run_new(struct xb_import_run **out, struct xb_store *s, const char *path,
+                      double interval_s, struct xb_err *err)
+{
+    struct xb_import_run *r = calloc(1, sizeof *r);
+    if (!r)
+        return xb_err_set(err, -ENOMEM, "out of memory");
+    r->c = (struct collect){ .s = s, .path = path, .o = &r->o, .err = &r->err,
+                             .interval_s = interval_s };
+    r->c.res.path = path;
+    *out = r;
+    return 0;
+}
+
+const struct xb_presenter *xb_import_run_presenter(void)
+{
+    return &collector;
+}
+
+void *xb_import_run_ctx(struct xb_import_run *r)
+{
+    return &r->c;
+}
+
+const struct xb_err *xb_import_run_err(const struct xb_import_run *r)
+{
+    return &r->err;
+}
+
+int xb_import_run_sync(struct xb_import_run *r, double span_s, struct xb_err *err)
+{
+    int rc = r->c.feed ? xb_feed_sync(r->c.feed, err) : 0;
+    return rc ? rc : xb_store_end_run(r->c.s, r->c.run_id, span_s, err);
+}
+
+const struct xb_import_result *xb_import_run_result(const struct xb_import_run *r)
+{
+    return &r->c.res;
+}
+
+void xb_import_run_free(struct xb_import_run *r)
+{
+    if (!r)
+        return;
+    xb_feed_free(r->c.feed);
+    free(r);
+}
+
 static int import_one(struct xb_store *s, const char *path, const char *shown,
                       const struct xb_import_opts *o, const struct xb_capture *cap,
-                      xb_import_cb cb, void *ctx, struct xb_err *err)
+                      bool bare, xb_import_cb cb, void *ctx, struct xb_err *err)
 {
     struct xb_input_opts in = {
         .path = path, .tsc_hz = o->tsc_hz,
         .interval_ns = o->interval_ns ? o->interval_ns : 1000000000ull,
-        .names_file = o->names_file, .strict = o->strict,
+        .names_file = o->names_file, .strict = o->strict, .notes = o->notes,
     };
     if (cap) {
         if (!in.tsc_hz && cap->cpu_mhz > 0)
@@ -257,10 +298,11 @@ static int import_one(struct xb_store *s, const char *path, const char *shown,
         if (!in.names_file && cap->names_file[0])
             in.names_file = cap->names_file;
     }
-    struct collect c = { .s = s, .path = shown, .cap = cap, .err = err,
-                         .interval_s = (double)in.interval_ns / 1e9 };
+    struct collect c = { .s = s, .path = shown, .cap = cap, .o = o, .err = err,
+                         .interval_s = (double)in.interval_ns / 1e9, .bare = bare };
     c.res.path = shown;
     int rc = xb_pipeline_run(&in, &collector, &c, err);
+    xb_feed_free(c.feed);
     if (!rc && cb)
         cb(&c.res, ctx);
     return rc;
@@ -271,7 +313,8 @@ int xb_import_path(struct xb_store *s, const char *path,
                    struct xb_err *err)
 {
     struct stat st;
-    if (stat(path, &st) == 0 && S_ISDIR(st.st_mode) && xb_capture_detect(path)) {
+    bool dir = stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+    if (dir && xb_capture_detect(path)) {
         struct xb_capture cap;
         int rc = xb_capture_load(path, &cap, err);
         if (rc)
@@ -281,9 +324,17 @@ int xb_import_path(struct xb_store *s, const char *path,
                             "xl-info.txt (cpu_mhz) nor cpu_mhz.txt; give "
                             "--tsc-hz", path);
         for (size_t i = 0; !rc && i < cap.ntraces; i++)
-            rc = import_one(s, cap.traces[i], cap.traces[i], o, &cap, cb, ctx, err);
+            rc = import_one(s, cap.traces[i], cap.traces[i], o, &cap, true, cb, ctx,
+                            err);
         xb_capture_free(&cap);
         return rc;
     }
-    return import_one(s, path, path, o, NULL, cb, ctx, err);
+    /* A run folder: the allocations of its xl-list.txt, if it keeps one. */
+    struct xb_capture doms = { 0 };
+    int rc = dir ? xb_capture_load_domains(path, &doms, err) : 0;
+    if (!rc)
+        rc = import_one(s, path, path, o, doms.ndom ? &doms : NULL, !dir, cb, ctx,
+                        err);
+    xb_capture_free(&doms);
+    return rc;
 }

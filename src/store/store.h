@@ -17,7 +17,7 @@
 #include "store/history.h"
 #include "util/err.h"
 
-#define XB_STORE_SCHEMA_VERSION 1
+#define XB_STORE_SCHEMA_VERSION 3
 
 struct xb_store;
 
@@ -58,6 +58,11 @@ int xb_store_put_run(struct xb_store *s, const struct xb_run_rec *r,
 int xb_store_put_sample(struct xb_store *s, int64_t run_id, unsigned win,
                         uint32_t domid, uint32_t instance, const char *name,
                         const struct xb_sample *x, struct xb_err *err);
+/* One roll-up bucket of VM `name` (on the run's host): store/rollup.h. */
+struct xb_rollup_row;
+int xb_store_put_rollup(struct xb_store *s, int64_t run_id, uint32_t domid,
+                        const char *name, const struct xb_rollup_row *r,
+                        struct xb_err *err);
 /* The run's span, once known; also removes VMs and hosts left without data. */
 int xb_store_end_run(struct xb_store *s, int64_t run_id, double span_s,
                      struct xb_err *err);
@@ -75,5 +80,36 @@ int xb_store_count(struct xb_store *s, const char *table, int64_t *n,
  * everything.  Sets h->t_begin and h->t_end (0 when the store is empty). */
 int xb_store_load(struct xb_store *s, double lookback_s, struct xb_history *h,
                   struct xb_err *err);
+
+/* What a sizing method reads: a VM's history as points, VM by VM (memory
+ * stays one VM's points).
+ *  - period 300 or 600: one point per roll-up bucket (store/rollup.h), its
+ *    figures the bucket's maximum (into `mx`) and time-weighted mean (into
+ *    `mn`), both from one read; either may be NULL; demand_mean is always
+ *    the mean (burst credits).  A file of schema 1 or 2 has no roll-ups:
+ *    its windows are rolled up here.
+ *  - period 0: the windows themselves where the run kept them, and the
+ *    5-minute roll-up means where it did not (a run of 5-minute windows, or
+ *    raw windows dropped by retention), into `mn` (or `mx`).
+ * Points start in [t_begin, t_until) (a bucket that ends after t_begin
+ * counts); they carry interval_s = len_s: a partly filled bucket counts by
+ * its known fraction only.  The series are reused: their points are
+ * replaced, their identity set. */
+enum xb_point_stat { XB_POINT_MAX, XB_POINT_MEAN };
+
+struct xb_vm_ref {
+    int64_t vm_id;
+    char host[128], name[96];
+    double end_unix;            /* the end of its newest data */
+};
+/* Every VM, in (host, name) order. */
+int xb_store_vm_refs(struct xb_store *s, struct xb_vm_ref **v, size_t *n,
+                     struct xb_err *err);
+int xb_store_vm_points(struct xb_store *s, const struct xb_vm_ref *vm, double t_begin,
+                       double t_until, unsigned period, struct xb_series *mx,
+                       struct xb_series *mn, struct xb_err *err);
+/* The end of the newest data (samples, or runs kept as roll-ups); NAN when
+ * the file is empty. */
+int xb_store_data_end(struct xb_store *s, double *t_end, struct xb_err *err);
 
 #endif

@@ -1,4 +1,5 @@
-/* atomic_file.c: write-to-temporary-then-rename. */
+/* atomic_file.c: write-to-temporary-then-rename.  It must not know what the
+ * file holds. */
 #include "atomic_file.h"
 
 #include <errno.h>

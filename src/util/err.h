@@ -31,6 +31,13 @@ struct xb_err {
 int xb_err_set(struct xb_err *err, int code, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
+/* What a code means, for a caller whose callee returned a code without
+ * filling err: "out of memory" only for -ENOMEM. */
+const char *xb_err_describe(int code);
+/* Fill err from code when nothing filled it yet (never relabels an error);
+ * returns code. */
+int xb_err_ensure(struct xb_err *err, int code);
+
 /* Map an error code to the process exit status. */
 int xb_err_exit_status(int code);
 

@@ -1,4 +1,5 @@
-/* signals.c: the stop-signal handlers of record, top, bench, demo. */
+/* signals.c: the stop-signal handlers of record, top, bench, demo.  It must
+ * not decide what a stop does (the commands and recorders do). */
 #include "signals.h"
 
 #include <signal.h>

@@ -2,10 +2,12 @@
 # mixed.sh: acceptance of `xenbench bench examples/mixed.scn` (issue 5) on
 # the real kernel: runs the scenario, reads `xenbench report RUNDIR -f json`
 # and asserts what the loads imply:
-#   cpu domain (1 worker at 100 %, pinned to core 1): on core 1 it runs or
-#     waits runnable 100 % of the time (cpu + waited within 95..105), it is
-#     not on core 0 (< 5 %); cpu(%) alone is 100 when nothing else competes
-#     for core 1 (CI), and is printed;
+#   cpu domain (1 worker at 100 %, pinned to core 1): its cpu(%) agrees
+#     within 3 points with the CPU time its own cgroup counted over the
+#     recording (cpuacct.usage, or cpu.stat usage_usec on cgroup v2, read
+#     every 10 ms during the run: the truth, whatever else loads core 1);
+#     on core 1 it runs or waits runnable 100 % of the time (cpu + waited
+#     within 95..105), it is not on core 0 (< 5 %);
 #   idle domain (sleep): cpu(%) < 2;
 #   io domain (direct writes throttled to 10 MiB/s): write MB/s > 0, and
 #     within 20 % of 10 MiB/s.
@@ -22,7 +24,36 @@ fi
 TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT INT TERM
 RUN="$TMP/run"
-if ! "$XB" bench -q -o "$RUN" "$SCN" > "$TMP/table.txt" 2> "$TMP/err.txt"; then
+"$XB" bench -q -o "$RUN" "$SCN" > "$TMP/table.txt" 2> "$TMP/err.txt" &
+BENCH=$!
+# The cpu domain's cgroup CPU counter with CLOCK_MONOTONIC times, every 10 ms
+# while the bench runs (its cgroup is xenbench/bench-PID/cpu).
+python3 - "$BENCH" "$TMP/cg.txt" <<'PY' &
+import glob, os, sys, time
+pid, out = sys.argv[1], open(sys.argv[2], "w")
+pats = ["/sys/fs/cgroup/*/xenbench/bench-%s/cpu/cpuacct.usage" % pid,
+        "/sys/fs/cgroup/*/xenbench/bench-%s/cpu/cpu.stat" % pid,
+        "/sys/fs/cgroup/xenbench/bench-%s/cpu/cpu.stat" % pid]
+while os.path.exists("/proc/%s" % pid):
+    t = time.monotonic_ns()
+    for f in [f for p in pats for f in glob.glob(p)][:1]:
+        try:
+            text = open(f).read()
+        except OSError:
+            continue
+        if f.endswith("cpuacct.usage"):
+            ns = int(text)
+        else:
+            ns = 1000 * int(dict(l.split() for l in text.splitlines())["usage_usec"])
+        out.write("%d %d\n" % (t, ns))
+    out.flush()
+    time.sleep(0.01)
+PY
+POLL=$!
+wait $BENCH
+st=$?
+wait $POLL
+if [ $st -ne 0 ]; then
     echo "FAIL: xenbench bench exited non-zero:"
     cat "$TMP/err.txt" "$TMP/table.txt"
     exit 1
@@ -34,11 +65,25 @@ if ls /sys/fs/cgroup/*/xenbench/bench-* >/dev/null 2>&1; then
     exit 1
 fi
 rc=0
-python3 - "$TMP/report.json" "$RUN" <<'PY' || rc=1
+python3 - "$TMP/report.json" "$RUN" "$TMP/cg.txt" <<'PY' || rc=1
 import json, re, sys
 rep = json.load(open(sys.argv[1]))
 run = sys.argv[2]
 fails = []
+
+def cgroup_pct():
+    """% of the recording the cpu domain's cgroup ran, interpolated from
+    the samples at t0_mono_ns and t_stop_mono_ns."""
+    man = json.load(open(run + "/manifest.json"))
+    pts = [tuple(map(int, l.split())) for l in open(sys.argv[3])]
+    def at(t):
+        for (ta, va), (tb, vb) in zip(pts, pts[1:]):
+            if ta <= t <= tb:
+                return va + (vb - va) * (t - ta) / max(tb - ta, 1)
+        return None
+    t0, t1 = man["t0_mono_ns"], man["t_stop_mono_ns"]
+    a, b = at(t0), at(t1)
+    return None if a is None or b is None else 100.0 * (b - a) / (t1 - t0)
 
 def rows(suffix, pcpu):
     return [r for r in rep["rows"] if r["name"].endswith("/" + suffix)
@@ -51,7 +96,14 @@ def one(suffix, pcpu):
         return None
     return r[0]
 
-cpu1, cpu0 = one("cpu", "1"), one("cpu", "0")
+cpu1, cpu0, cput = one("cpu", "1"), one("cpu", "0"), one("cpu", "total")
+truth = cgroup_pct()
+if cput:
+    print("cpu domain: cpu %.1f %%, its cgroup counted %s %%"
+          % (cput["cpu_pct"], "?" if truth is None else "%.1f" % truth))
+    if truth is None or abs(cput["cpu_pct"] - truth) > 3:
+        fails.append("cpu domain: cpu(%%) %.1f, its cgroup's CPU time says %s "
+                     "+-3" % (cput["cpu_pct"], truth))
 if cpu1 and cpu0:
     busy = cpu1["cpu_pct"] + cpu1["waited_pct"]
     print("cpu domain on core 1: cpu %.1f %%, waited %.1f %% (sum %.1f); "

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "source/libvirt/libvirt_domains.h"
 #include "source/linux/domains.h"
 
 int main(void)

@@ -96,6 +96,16 @@ else
     bad "kvm_discover failed: $(cat "$tmp/discover.txt")"
 fi
 
+# top samples libvirt's domstats live too (pipeline/live.c), as record does:
+# the guest's row of the disk/network/memory table, no sampler failure.
+if "$XENBENCH" top -b -n 2 --domains libvirt --match "^$NAME\$" >"$tmp/top.txt" 2>&1 &&
+   sed -n '/^=== Disk, network, memory/,/^===/p' "$tmp/top.txt" | grep -q "	$NAME\$" &&
+   ! grep -q 'libvirt counters' "$tmp/top.txt"; then
+    ok "top -b --domains libvirt: the guest's counters, libvirt sampled live"
+else
+    bad "top -b --domains libvirt: $(tail -n 5 "$tmp/top.txt")"
+fi
+
 if python3 "$HERE/vcpu_truth.py" "$XENBENCH" "$tmp/run" "$NAME" 2 "$SECONDS_REC" \
         >"$tmp/truth.txt" 2>&1; then
     sed 's/^/     /' "$tmp/truth.txt"

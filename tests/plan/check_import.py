@@ -2,7 +2,8 @@
 """check_import.py: `xenbench import` of the real Xen recordings, every number
 against an independent source.
 
-- Per domain, the imported samples add up (cores x seconds) to the running
+- Per domain, the imported samples add up (cores x the known part of each
+  window: cores are stated over it) to the running
   time `xenalyze --summary` reports for the same trace (1 % or 20 ms per vCPU,
   plus xenalyze's lost time), and to `xenbench report` exactly (rounding of its
   3-decimal percentages).
@@ -78,7 +79,8 @@ def check_folder(folder, tmp):
     key = rows(db, "SELECT run_id FROM run WHERE path = ?", trace)[0][0]
     span = rows(db, "SELECT span_s FROM run WHERE run_id = ?", key)[0][0]
     got = {d: (cs, vc, mem, n) for d, cs, vc, mem, n in rows(
-        db, "SELECT domid, sum(cpu_cores * len_s), max(vcpus), max(mem_alloc_bytes),"
+        db, "SELECT domid, sum(cpu_cores * len_s * known_frac), max(vcpus),"
+        " max(mem_alloc_bytes),"
         " count(*) FROM sample WHERE run_id = ? GROUP BY domid", key)}
 
     rate = xt.mhz(folder)
@@ -117,7 +119,8 @@ def check_folder(folder, tmp):
     check(not bad, "%s: vCPUs and memory as `xl list` says %s" % (name, "; ".join(bad)))
 
     for vm, blocked, known in rows(
-            db, "SELECT v.name, sum(blocked_cores * len_s), sum(known_frac * len_s)"
+            db, "SELECT v.name, sum(blocked_cores * len_s * known_frac),"
+            " sum(known_frac * len_s)"
             " FROM sample s JOIN vm v USING (vm_id) WHERE run_id = ? GROUP BY v.name",
             key):
         if vm.startswith(("g-cpu", "g-spin")):

@@ -11,7 +11,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "plan/catalog.h"
+#include "catalog/catalog.h"
 #include "plan/profile.h"
 #include "plan/sizing.h"
 #include "store/history.h"
@@ -55,7 +55,7 @@ static void make(struct xb_series *vm, size_t i)
         s->cpu_cores = fmin(u, 1.0) * vcpus;
         s->cpu_mhz = 2600;
         s->mem_alloc_bytes = 4.0 * vcpus * 1073741824.0;
-        s->mem_used_bytes = s->mem_alloc_bytes * (0.2 + 0.7 * level);
+        s->m[XB_MET_MEM] = s->mem_alloc_bytes * (0.2 + 0.7 * level);
     }
 }
 
@@ -64,9 +64,9 @@ static const struct xb_cat_row *cheapest(const struct xb_sizer *z, size_t b,
                                          const struct xb_vm_plan *p)
 {
     const struct xb_cat_row *best = NULL;
-    for (size_t i = z->blk[b].lo; i < z->blk[b].hi; i++) {
-        const struct xb_cat_row *t = &z->cat->v[i];
-        if (strcmp(t->arch, "x86_64") != 0 || t->category == XB_CAT_BURSTABLE)
+    for (size_t i = 0; i < z->blk[b].n; i++) {
+        const struct xb_cat_row *t = z->blk[b].c[i].t;
+        if (t->category == XB_CAT_BURSTABLE)
             continue;
         double need = isnan(t->clock_ghz) ? p->need.cpu_cores
                     : p->need.ghz_p * (1 + z->o.headroom) / t->clock_ghz;
@@ -107,7 +107,7 @@ int main(int argc, char **argv)
     }
     double t0 = now();
     for (size_t i = 0; i < n; i++)
-        if (xb_profile_build(&vm[i], 1.7e9, 1.7e9 + SAMPLES * 1800.0, &prof[i]))
+        if (xb_profile_build(&vm[i], 1.7e9, 1.7e9 + SAMPLES * 1800.0, 0, &prof[i]))
             return 1;
     double t1 = now();
     for (size_t i = 0; i < n; i++)

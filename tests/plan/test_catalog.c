@@ -14,11 +14,12 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "plan/burst.h"
-#include "plan/cat_import.h"
-#include "plan/catalog.h"
+#include "catalog/burst.h"
+#include "catalog/cat_import.h"
+#include "catalog/catalog.h"
+#include "catalog/rules.h"
 
-static char fx[4096], rules_path[4096];
+static char fx[4096], rules_path[4096], clocks_path[4096], commits_path[4096];
 
 static const char *F(const char *name)
 {
@@ -186,24 +187,35 @@ static void aws_offer(void **state)
     struct xb_burst_rules rules = { 0 };
     struct xb_err err = { 0 };
     assert_int_equal(xb_burst_rules_load(&rules, rules_path, &err), 0);
-    struct xb_cat_import_opts o = { .rules = &rules };
+    struct xb_clock_rules clocks = { 0 };
+    assert_int_equal(xb_clock_rules_load(&clocks, clocks_path, &err), 0);
+    struct xb_cat_import_opts o = { .rules = &rules, .clocks = &clocks };
     struct xb_catalog c = { 0 };
     struct xb_cat_import_stats st = { 0 };
     assert_int_equal(xb_import_aws_offer(F("aws-offer.json"), &o, &c, &st, &err), 0);
-    assert_int_equal(c.n, 5);
+    assert_int_equal(c.n, 6);
     assert_int_equal(st.skipped_terms, 5);     /* Windows, Dedicated, Storage,
                                                   capacity reservation, no term */
-    assert_int_equal(st.skipped_family, 1);    /* i3 */
+    assert_int_equal(st.skipped_family, 0);    /* i3 is a storage type now */
+    assert_int_equal(st.skipped_generation, 1);    /* m3 */
+    assert_int_equal(st.skipped_region, 1);    /* a Local Zone */
+    assert_int_equal(find(&c, "i3.large", "us-east-1")->category, XB_CAT_STORAGE);
     const struct xb_cat_row *m5 = find(&c, "m5.large", "us-east-1");
     assert_non_null(m5);
     assert_true(m5->price_hour == 0.096 && m5->vcpu == 2 && m5->mem_gib == 8);
-    assert_true(m5->clock_ghz == 3.1 && m5->net_gbps == 10 && m5->disk_mbps == 593.75);
+    /* The clock of rules/clocks.csv, the "Up to" figures as burst only. */
+    assert_true(m5->clock_ghz == 3.1 && isnan(m5->net_gbps) &&
+                m5->net_burst_gbps == 10 && isnan(m5->disk_mbps) &&
+                m5->disk_burst_mbps == 593.75);
+    /* Reserved: standard, no upfront only. */
+    assert_true(m5->price_1y_hour == 0.06 && m5->price_3y_hour == 0.041);
+    assert_true(isnan(find(&c, "t3.micro", "us-east-1")->price_1y_hour));
     assert_string_equal(m5->as_of, "2024-05-01");
     assert_non_null(strstr(m5->source, "aws-offer.json"));
     assert_non_null(find(&c, "m5.large", "us-west-2"));
     const struct xb_cat_row *t3 = find(&c, "t3.micro", "us-east-1");
     assert_int_equal(t3->category, XB_CAT_BURSTABLE);
-    assert_true(t3->burst_credits_per_hour == 12 && t3->disk_mbps == 2085 / 8.0);
+    assert_true(t3->burst_credits_per_hour == 12 && t3->disk_burst_mbps == 2085 / 8.0);
     assert_string_equal(find(&c, "c6g.large", "us-east-1")->arch, "arm64");
     assert_true(find(&c, "x1e.32xlarge", "us-east-1")->mem_gib == 3904);
     xb_catalog_free(&c);
@@ -223,6 +235,7 @@ static void aws_offer(void **state)
                  "not an AWS Price List offer file");
     import_fails(xb_import_aws_offer, "aws-offer-cut.json", &o, "line ");
     xb_burst_rules_free(&rules);
+    xb_clock_rules_free(&clocks);
 }
 
 static int azure_one(const char *file, const struct xb_cat_import_opts *o,
@@ -291,16 +304,132 @@ static void builtin_loads(void **state)
     struct xb_err err = { 0 };
     assert_int_equal(xb_catalog_load_dir(&c, dir, &err), 0);
     assert_true(c.n >= 90);
-    int seen[3][XB_NCATEGORY] = { { 0 } };
+    int seen[3][XB_NCATEGORY] = { { 0 } }, arm[3] = { 0 };
+    unsigned maxv[3][XB_NCATEGORY] = { { 0 } };
+    size_t aws_regions = 0;
+    const char *last_region = "";
     for (size_t i = 0; i < c.n; i++) {
-        int p = strcmp(c.v[i].provider, "aws") == 0 ? 0
-              : strcmp(c.v[i].provider, "azure") == 0 ? 1 : 2;
-        seen[p][c.v[i].category]++;
+        const struct xb_cat_row *r = &c.v[i];
+        int p = strcmp(r->provider, "aws") == 0 ? 0
+              : strcmp(r->provider, "azure") == 0 ? 1 : 2;
+        seen[p][r->category]++;
+        arm[p] += strcmp(r->arch, "arm64") == 0;
+        if (r->vcpu > maxv[p][r->category])
+            maxv[p][r->category] = r->vcpu;
+        if (p == 0 && strcmp(r->region, last_region) != 0) {
+            aws_regions++;      /* rows come sorted by (provider, region) */
+            last_region = r->region;
+        }
     }
-    for (int p = 0; p < 3; p++)     /* each provider: every category */
-        for (int k = 0; k < XB_NCATEGORY; k++)
+    for (int p = 0; p < 3; p++) {   /* each provider: the four planned categories */
+        for (int k = 0; k <= XB_CAT_BURSTABLE; k++)
             assert_true(seen[p][k] > 0);
+        assert_true(arm[p] > 0);    /* Graviton, Ampere Altra (Dpsv5, T2A) */
+        /* general and memory series up to at least 96 vCPU */
+        assert_true(maxv[p][XB_CAT_GENERAL] >= 96 && maxv[p][XB_CAT_MEMORY] >= 96);
+    }
+    for (int k = 0; k < XB_NCATEGORY; k++)  /* AWS: every family of the file */
+        assert_true(seen[0][k] > 0);
+    assert_true(seen[0][XB_CAT_GENERAL] > 1000 && aws_regions >= 25);
     xb_catalog_free(&c);
+}
+
+/* One clock for every row: the table's figure, the same for every size and
+ * region of a family, never the price list's own (m6a: AWS's Price List
+ * says 2.95 GHz, its instance page 3.6 GHz all-core turbo). */
+static void clock_rules(void **state)
+{
+    (void)state;
+    struct xb_clock_rules k = { 0 };
+    struct xb_err err = { 0 };
+    assert_int_equal(xb_clock_rules_load(&k, clocks_path, &err), 0);
+    assert_true(xb_clock_rule_find(&k, "aws", "m6a.large")->ghz == 3.6);
+    assert_null(xb_clock_rule_find(&k, "aws", "m4.large"));
+    assert_true(xb_clock_rule_find(&k, "azure", "Standard_D8ps_v5")->ghz == 3.0);
+    /* the narrower Dasv5 row, which says no all-core figure is published,
+     * comes before Dsv5's */
+    assert_true(isnan(xb_clock_rule_find(&k, "azure", "Standard_D8as_v5")->ghz));
+    assert_true(xb_clock_rule_find(&k, "azure", "Standard_D8s_v5")->ghz == 3.5);
+    assert_true(xb_clock_rule_find(&k, "gcp", "n2-highmem-8")->ghz == 3.4);
+    assert_null(xb_clock_rule_find(&k, "gcp", "e2-standard-8"));
+
+    char dir[4200];
+    snprintf(dir, sizeof dir, "%s", rules_path);
+    *strrchr(dir, '/') = '\0';
+    *strrchr(dir, '/') = '\0';
+    struct xb_catalog c = { 0 };
+    assert_int_equal(xb_catalog_load_dir(&c, dir, &err), 0);
+    size_t checked = 0;
+    for (size_t i = 0; i < c.n; i++) {
+        const struct xb_clock_rule *r = xb_clock_rule_find(&k, c.v[i].provider,
+                                                           c.v[i].type);
+        double want = r ? r->ghz : NAN;
+        if (isnan(want) ? !isnan(c.v[i].clock_ghz) : c.v[i].clock_ghz != want)
+            fail_msg("%s %s %s: clock %g, the table says %g", c.v[i].provider,
+                     c.v[i].type, c.v[i].region, c.v[i].clock_ghz, want);
+        checked++;
+    }
+    assert_true(checked == c.n);
+    xb_catalog_free(&c);
+    xb_clock_rules_free(&k);
+}
+
+/* Commitment prices: the row's own, else the table's discount, else none. */
+static void commitments(void **state)
+{
+    (void)state;
+    struct xb_commit_rules k = { 0 };
+    struct xb_err err = { 0 };
+    assert_int_equal(xb_commit_rules_load(&k, commits_path, &err), 0);
+    struct xb_cat_row r;
+    xb_cat_row_init(&r);
+    snprintf(r.provider, sizeof r.provider, "gcp");
+    snprintf(r.type, sizeof r.type, "n2-standard-4");
+    r.price_hour = 0.194236;
+    const char *from;
+    assert_true(fabs(xb_price_of(&r, XB_PRICING_1Y, &k, &from) - 0.194236 * 0.63) <
+                1e-12);
+    assert_non_null(strstr(from, "N2"));
+    assert_true(fabs(xb_price_of(&r, XB_PRICING_3Y, &k, &from) - 0.194236 * 0.45) <
+                1e-12);
+    assert_true(xb_price_of(&r, XB_PRICING_ONDEMAND, &k, &from) == 0.194236);
+    /* shared-core e2: no committed-use discount is published */
+    snprintf(r.type, sizeof r.type, "e2-micro");
+    assert_true(isnan(xb_price_of(&r, XB_PRICING_1Y, &k, &from)) && !from);
+    /* AWS: no table figure; a row's own reserved price counts */
+    snprintf(r.provider, sizeof r.provider, "aws");
+    snprintf(r.type, sizeof r.type, "m5.large");
+    r.price_hour = 0.096;
+    assert_true(isnan(xb_price_of(&r, XB_PRICING_3Y, &k, NULL)));
+    r.price_3y_hour = 0.041;
+    assert_true(xb_price_of(&r, XB_PRICING_3Y, &k, &from) == 0.041);
+    assert_string_equal(from, "row");
+
+    /* a user's table goes first */
+    char path[] = "/tmp/xb-commit-XXXXXX";
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    FILE *f = fdopen(fd, "w");
+    fputs("provider,pattern,term,discount_pct,source,as_of\n"
+          "gcp,n2-*,1y,50,my contract,2025-01-01\n", f);
+    fclose(f);
+    assert_int_equal(xb_commit_rules_load(&k, path, &err), 0);
+    snprintf(r.provider, sizeof r.provider, "gcp");
+    snprintf(r.type, sizeof r.type, "n2-standard-4");
+    r.price_hour = 0.2;
+    assert_true(xb_price_of(&r, XB_PRICING_1Y, &k, &from) == 0.1);
+    assert_string_equal(from, "my contract");
+    /* a bad row names the file, line and field; the table is unchanged */
+    f = fopen(path, "w");
+    fputs("provider,pattern,term,discount_pct,source,as_of\n"
+          "gcp,n2-*,2y,50,my contract,2025-01-01\n", f);
+    fclose(f);
+    size_t before = k.n;
+    assert_int_equal(xb_commit_rules_load(&k, path, &err), -XB_EINPUT);
+    assert_non_null(strstr(err.msg, "line 2: field \"term\": '2y'"));
+    assert_int_equal(k.n, before);
+    unlink(path);
+    xb_commit_rules_free(&k);
 }
 
 static void ec2details(void **state)
@@ -309,16 +438,24 @@ static void ec2details(void **state)
     struct xb_burst_rules rules = { 0 };
     struct xb_err err = { 0 };
     assert_int_equal(xb_burst_rules_load(&rules, rules_path, &err), 0);
-    struct xb_cat_import_opts o = { .rules = &rules, .as_of = "2022-11-22" };
+    struct xb_clock_rules clocks = { 0 };
+    assert_int_equal(xb_clock_rules_load(&clocks, clocks_path, &err), 0);
+    struct xb_cat_import_opts o = { .rules = &rules, .clocks = &clocks,
+                                    .as_of = "2022-11-22" };
     struct xb_catalog c = { 0 };
     struct xb_cat_import_stats st = { 0 };
     assert_int_equal(xb_import_ec2details(F("ec2details.json"), &o, &c, &st, &err), 0);
-    assert_int_equal(c.n, 4);       /* m5 x2 regions, t3.nano, c6g */
-    assert_int_equal(st.skipped_region, 1);    /* "Europe (Spain)" */
-    assert_int_equal(st.skipped_family, 1);    /* i3 */
+    /* m5 x3 regions ("Europe (Spain)" is eu-south-2), t3.nano, i3, c6g */
+    assert_int_equal(c.n, 6);
+    assert_non_null(find(&c, "m5.large", "eu-south-2"));
+    assert_int_equal(st.skipped_region, 1);    /* the Local Zone us-west-2-lax-1a */
+    assert_int_equal(st.skipped_generation, 1);    /* m3 */
     assert_int_equal(st.skipped_terms, 1);     /* r5: Dedicated only */
+    assert_int_equal(st.no_clock, 1);          /* i3: no all-core figure */
     const struct xb_cat_row *m5 = find(&c, "m5.large", "us-east-1");
-    assert_true(m5->price_hour == 0.096 && m5->disk_mbps == 265);
+    assert_true(m5->price_hour == 0.096 && m5->disk_burst_mbps == 265 &&
+                isnan(m5->disk_mbps) && m5->clock_ghz == 3.1);
+    assert_true(find(&c, "c6g.large", "us-east-1")->clock_ghz == 2.5);
     const struct xb_cat_row *t3 = find(&c, "t3.nano", "us-east-1");
     assert_true(t3->mem_gib == 0.5 && t3->burst_baseline_pct == 5);
     xb_catalog_free(&c);
@@ -327,6 +464,7 @@ static void ec2details(void **state)
     o.as_of = NULL;
     import_fails(xb_import_ec2details, "ec2details.json", &o, "--as-of");
     xb_burst_rules_free(&rules);
+    xb_clock_rules_free(&clocks);
 }
 
 int main(void)
@@ -338,6 +476,8 @@ int main(void)
     }
     snprintf(fx, sizeof fx, "%s", f);
     snprintf(rules_path, sizeof rules_path, "%s/rules/burst.csv", cat);
+    snprintf(clocks_path, sizeof clocks_path, "%s/rules/clocks.csv", cat);
+    snprintf(commits_path, sizeof commits_path, "%s/rules/commitments.csv", cat);
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(load_good),
         cmocka_unit_test(load_errors),
@@ -348,6 +488,8 @@ int main(void)
         cmocka_unit_test(aws_offer),
         cmocka_unit_test(azure_retail),
         cmocka_unit_test(ec2details),
+        cmocka_unit_test(clock_rules),
+        cmocka_unit_test(commitments),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -13,12 +13,13 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "plan/burst.h"
-#include "plan/catalog.h"
-#include "plan/parse.h"
+#include "catalog/burst.h"
+#include "catalog/catalog.h"
+#include "catalog_rows.h"
+#include "util/parse.h"
 #include "plan/profile.h"
 #include "plan/sizing.h"
-#include "plan/stats.h"
+#include "util/stats.h"
 #include "store/history.h"
 
 /* ---- helpers ---------------------------------------------------------- */
@@ -40,25 +41,11 @@ static void make_vm(struct xb_series *vm, const char *name, unsigned vcpus,
         s->len_s = s->interval_s = 60;
         s->vcpus = vcpus;
         s->cpu_cores = cores[i];
+        /* 0.5 GiB used in the guest: memory known, never the constraint */
+        s->m[XB_MET_MEM_GUEST] = 0.5 * 1073741824.0;
     }
 }
 
-static void add_type(struct xb_catalog *c, const char *prov, const char *type,
-                     enum xb_category cat, unsigned vcpu, double mem, double price)
-{
-    struct xb_cat_row r;
-    xb_cat_row_init(&r);
-    snprintf(r.provider, sizeof r.provider, "%s", prov);
-    snprintf(r.type, sizeof r.type, "%s", type);
-    snprintf(r.region, sizeof r.region, "%s", xb_default_region(prov));
-    snprintf(r.source, sizeof r.source, "test");
-    snprintf(r.as_of, sizeof r.as_of, "2024-01-01");
-    r.category = cat;
-    r.vcpu = vcpu;
-    r.mem_gib = mem;
-    r.price_hour = price;
-    assert_int_equal(xb_catalog_add(c, &r), 0);
-}
 
 /* Size vm against cat with (percentile, headroom) for one provider. */
 static void size_one(struct xb_catalog *cat, const char *prov, struct xb_series *vm,
@@ -73,7 +60,7 @@ static void size_one(struct xb_catalog *cat, const char *prov, struct xb_series 
     assert_int_equal(xb_sizer_init(&z, cat, &o, &err), 0);
     assert_int_equal(xb_profile_build(vm, vm->s[0].t_unix,
                                       vm->s[vm->n - 1].t_unix + vm->s[vm->n - 1].len_s,
-                                      p), 0);
+                                      0, p), 0);
     assert_int_equal(xb_size_vm(&z, p, out), 0);
     xb_sizer_free(&z);
 }
@@ -104,6 +91,30 @@ static int cmp(const void *a, const void *b)
     double x = *(const double *)a, y = *(const double *)b;
     return (x > y) - (x < y);
 }
+
+/* The percentile selection (no full sort) against qsort. */
+static void percentile_selection(void **state)
+{
+    (void)state;
+    uint64_t r = 12345;
+    for (int round = 0; round < 200; round++) {
+        size_t n = 1 + (size_t)(round * 37 % 997);
+        double *v = malloc(n * sizeof *v), *w = malloc(n * sizeof *w);
+        for (size_t i = 0; i < n; i++) {
+            r = r * 6364136223846793005ull + 1442695040888963407ull;
+            v[i] = w[i] = (double)((r >> 33) % 17);     /* many ties */
+        }
+        qsort(w, n, sizeof *w, cmp);
+        const double ps[] = { 1, 50, 90, 95, 99.5, 100 };
+        double q[6];
+        xb_percentiles(v, n, ps, 6, q);
+        for (int k = 0; k < 6; k++)
+            assert_true(q[k] == xb_percentile_sorted(w, n, ps[k]));
+        free(v);
+        free(w);
+    }
+}
+
 
 /* The hand-written sort against qsort on random arrays with many ties. */
 static void sort_matches_qsort(void **state)
@@ -151,6 +162,18 @@ static void option_parsing(void **state)
     assert_true(xb_is_date("2024-02-29"));
     assert_false(xb_is_date("2023-02-29"));
     assert_false(xb_is_date("2024-13-01"));
+    uint64_t u;
+    assert_int_equal(xb_parse_uint("0", 10, &u), 0);
+    assert_true(u == 0);
+    assert_int_equal(xb_parse_uint("4294967295", UINT32_MAX, &u), 0);
+    assert_true(u == UINT32_MAX);
+    assert_int_equal(xb_parse_uint("4294967296", UINT32_MAX, &u), -1);
+    assert_int_equal(xb_parse_uint("18446744073709551616", UINT64_MAX, &u), -1);
+    assert_int_equal(xb_parse_uint("+5", 10, &u), -1);
+    assert_int_equal(xb_parse_uint("-1", 10, &u), -1);
+    assert_int_equal(xb_parse_uint(" 5", 10, &u), -1);
+    assert_int_equal(xb_parse_uint("5x", 10, &u), -1);
+    assert_int_equal(xb_parse_uint("", 10, &u), -1);
 }
 
 /* ---- Azure Migrate's documented examples ------------------------------ */
@@ -181,7 +204,7 @@ static void azure_16_vcpu_at_20_pct(void **state)
 
     size_one(&cat, "azure", &vm, 95, 0.0, &p, &plan);      /* comfort 1.0 */
     assert_true(fabs(plan.need.cpu_p - 3.2) < 1e-12);
-    assert_true(fabs(p.m[XB_M_CPU_PCT].p95 - 20.0) < 1e-9);
+    assert_true(fabs(p.m[XB_PM_CPU_PCT].p95 - 20.0) < 1e-9);
     assert_non_null(plan.choice[0].type);
     assert_int_equal(plan.choice[0].type->vcpu, 4);
     assert_string_equal(plan.choice[0].type->type, "Standard_D4s_v5");
@@ -425,13 +448,30 @@ static void stars_and_coverage(void **state)
     vm.s[9].known_frac = 0.4;       /* mostly lost: time counted 40 %, no stats */
     struct xb_profile p;
     double t0 = vm.s[0].t_unix;
-    assert_int_equal(xb_profile_build(&vm, t0, t0 + 1800, &p), 0);
-    assert_true(fabs(p.covered_s - (9 * 60 + 0.4 * 60)) < 1e-9);
-    assert_true(fabs(p.coverage_pct - 100.0 * 564 / 1800) < 1e-9);
-    assert_int_equal(p.stars, 2);
+    assert_int_equal(xb_profile_build(&vm, t0, t0 + 1800, 0, &p), 0);
+    /* the mostly unknown window is left out; coverage is over the VM's own
+     * span (600 s), whatever the look-back */
+    assert_true(fabs(p.covered_s - 9 * 60) < 1e-9);
+    assert_true(fabs(p.span_s - 600) < 1e-9);
+    assert_true(fabs(p.coverage_pct - 90) < 1e-9);
+    /* confidence: cpu 90 %, memory 90 %, no disk, no network */
+    assert_true(fabs(p.resource_pct[XB_RESOURCE_MEM] - 90) < 1e-9);
+    assert_true(p.resource_pct[XB_RESOURCE_DISK] == 0 && p.resource_pct[XB_RESOURCE_NET] == 0);
+    assert_true(fabs(p.confidence_pct - 45) < 1e-9);
+    assert_int_equal(p.stars, 3);
+    assert_false(p.insufficient);
+    struct xb_profile q;
+    assert_int_equal(xb_profile_build(&vm, t0 - 86400 * 30, t0 + 1800, 0, &q), 0);
+    assert_true(q.coverage_pct == p.coverage_pct && q.stars == p.stars);
+    /* below the data minimum: insufficient, and rated against the minimum
+     * (10 minutes of 30 hours is not 90 %) */
+    assert_int_equal(xb_profile_build(&vm, t0, t0 + 1800, 30 * 3600.0, &q), 0);
+    assert_true(q.insufficient);
+    assert_true(fabs(q.coverage_pct - 100.0 * 540 / (30 * 3600)) < 1e-9);
+    assert_int_equal(q.stars, 1);
     assert_int_equal(p.used, 9);
-    assert_true(p.m[XB_M_CPU].max == 0.1);
-    assert_true(fabs(p.m[XB_M_WAITED].mean - 6.0) < 1e-9);
+    assert_true(p.m[XB_PM_CPU].max == 0.1);
+    assert_true(fabs(p.m[XB_PM_WAITED].mean - 6.0) < 1e-9);
     assert_true(p.contention);
     assert_true(fabs(p.burstiness - 1.0) < 1e-9);
     free(vm.s);
@@ -450,7 +490,8 @@ static void memory_findings(void **state)
     make_vm(&vm, "db", 1, cores, 10);
     for (size_t i = 0; i < vm.n; i++) {
         vm.s[i].mem_alloc_bytes = 4.0 * 1073741824.0;
-        vm.s[i].mem_used_bytes = 3.5 * 1073741824.0;   /* x1.3 > 4 GiB */
+        vm.s[i].m[XB_MET_MEM_GUEST] = 3.5 * 1073741824.0;   /* x1.3 > 4 GiB */
+        vm.s[i].m[XB_MET_MEM] = 0.1 * 1073741824.0;  /* host view: never used */
     }
     struct xb_profile p;
     struct xb_vm_plan plan;
@@ -460,14 +501,21 @@ static void memory_findings(void **state)
     assert_int_equal(plan.finding, XB_F_UNDER);
     assert_true(plan.reasons & XB_R_MEM_UNDER);
     assert_string_equal(plan.choice[0].type->type, "large");
-    /* nothing measured: the allocation, as-is */
+    /* not measured inside the guest: the allocation, as-is, never above */
     for (size_t i = 0; i < vm.n; i++)
-        vm.s[i].mem_used_bytes = NAN;
+        vm.s[i].m[XB_MET_MEM_GUEST] = NAN;
     size_one(&cat, "aws", &vm, 95, 0.3, &p, &plan);
     assert_string_equal(plan.need.mem_from, "allocation");
     assert_true(fabs(plan.need.mem_gib - 4.0) < 1e-9);
     assert_int_equal(plan.finding, XB_F_OPTIMISED);
     assert_int_equal(plan.reasons, 0);
+    /* nothing known of memory: a finding, not "no constraint" */
+    for (size_t i = 0; i < vm.n; i++)
+        vm.s[i].mem_alloc_bytes = NAN;
+    size_one(&cat, "aws", &vm, 95, 0.3, &p, &plan);
+    assert_int_equal(plan.finding, XB_F_NODATA);
+    assert_true(plan.reasons & XB_R_MEM_UNKNOWN);
+    assert_null(plan.choice[0].type);
     xb_catalog_free(&cat);
     free(vm.s);
 }
@@ -524,11 +572,117 @@ static void unknown_provider_region(void **state)
     xb_catalog_free(&cat);
 }
 
+/* --arch, --category, --pricing, per-provider regions, and disk and
+ * network held against sustained figures, "up to" ones only bounding. */
+static void catalogue_options(void **state)
+{
+    (void)state;
+    struct xb_catalog cat = { 0 };
+    add_type(&cat, "aws", "x86", XB_CAT_GENERAL, 2, 8, 0.10);
+    add_type(&cat, "aws", "arm", XB_CAT_GENERAL, 2, 8, 0.08);
+    snprintf(cat.v[1].arch, sizeof cat.v[1].arch, "arm64");
+    add_type(&cat, "aws", "gpu", XB_CAT_ACCELERATED, 2, 8, 0.05);
+    double cores[10];
+    for (int i = 0; i < 10; i++)
+        cores[i] = 0.5;
+    struct xb_series vm;
+    make_vm(&vm, "v", 2, cores, 10);
+    struct xb_profile p;
+    struct xb_vm_plan plan;
+    size_one(&cat, "aws", &vm, 95, 0.3, &p, &plan);
+    assert_string_equal(plan.choice[0].type->type, "x86");
+
+    struct xb_size_opts o = { .percentile = 95, .headroom = 0.3, .provider = "aws" };
+    struct xb_err err = { 0 };
+    struct xb_sizer z;
+    assert_int_equal(xb_arch_mask_parse("x86_64,arm64", &o.arch_mask), 0);
+    assert_int_equal(xb_sizer_init(&z, &cat, &o, &err), 0);
+    assert_int_equal(xb_size_vm(&z, &p, &plan), 0);
+    assert_string_equal(plan.choice[0].type->type, "arm");
+    xb_sizer_free(&z);
+    assert_int_equal(xb_category_mask_parse("all", &o.category_mask), 0);
+    assert_int_equal(xb_sizer_init(&z, &cat, &o, &err), 0);
+    assert_int_equal(xb_size_vm(&z, &p, &plan), 0);
+    assert_string_equal(plan.choice[0].type->type, "gpu");
+    xb_sizer_free(&z);
+    assert_int_equal(xb_arch_mask_parse("riscv", &o.arch_mask), -1);
+    assert_int_equal(xb_category_mask_parse("general,cheap", &o.category_mask), -1);
+
+    /* 1y: a row's own commitment price reorders the candidates */
+    o.arch_mask = o.category_mask = 0;
+    o.pricing = XB_PRICING_1Y;
+    for (size_t i = 0; i < cat.n; i++)
+        if (strcmp(cat.v[i].type, "x86") == 0)
+            cat.v[i].price_1y_hour = 0.05;
+    assert_int_equal(xb_sizer_init(&z, &cat, &o, &err), 0);
+    assert_int_equal(xb_size_vm(&z, &p, &plan), 0);
+    assert_string_equal(plan.choice[0].type->type, "x86");
+    assert_true(plan.choice[0].price_hour == 0.05 &&
+                plan.choice[0].monthly_usd == 0.05 * XB_HOURS_PER_MONTH);
+    xb_sizer_free(&z);
+    /* 3y: nothing published for aws: left out, and said */
+    o.pricing = XB_PRICING_3Y;
+    o.provider = "all";
+    add_type(&cat, "gcp", "g2", XB_CAT_GENERAL, 2, 8, 0.10);
+    xb_catalog_merge(&cat);
+    struct xb_commit_rules k = { 0 };
+    k.v = calloc(1, sizeof *k.v);
+    k.n = k.cap = 1;
+    snprintf(k.v[0].provider, sizeof k.v[0].provider, "gcp");
+    snprintf(k.v[0].pattern, sizeof k.v[0].pattern, "g*");
+    k.v[0].term = XB_PRICING_3Y;
+    k.v[0].discount_pct = 55;
+    o.commitments = &k;
+    assert_int_equal(xb_sizer_init(&z, &cat, &o, &err), 0);
+    assert_int_equal(z.nblk, 1);
+    assert_string_equal(z.blk[0].provider, "gcp");
+    assert_non_null(strstr(z.left_out[0], "aws: no published price"));
+    assert_int_equal(xb_size_vm(&z, &p, &plan), 0);
+    assert_true(fabs(plan.choice[0].price_hour - 0.045) < 1e-12);
+    xb_sizer_free(&z);
+    xb_commit_rules_free(&k);
+    o.pricing = XB_PRICING_ONDEMAND;
+    o.commitments = NULL;
+
+    /* regions per provider */
+    assert_int_equal(xb_size_opts_regions(&o, "gcp=us-central1,aws=mars-1", &err), 0);
+    assert_string_equal(o.region_of[0], "mars-1");
+    assert_int_equal(xb_sizer_init(&z, &cat, &o, &err), -XB_EUSAGE);
+    assert_non_null(strstr(err.msg, "no aws types in region mars-1"));
+    assert_int_equal(xb_size_opts_regions(&o, "ibm=x", &err), -XB_EUSAGE);
+    assert_int_equal(xb_size_opts_regions(&o, "aws=", &err), -XB_EUSAGE);
+    memset(o.region_of, 0, sizeof o.region_of);
+    o.provider = "aws";
+
+    /* network: 2 Gbit/s needed (x1.3) */
+    for (size_t i = 0; i < vm.n; i++)
+        vm.s[i].m[XB_MET_NET_RX] = vm.s[i].m[XB_MET_NET_TX] = 2e9 / 8 / 2 / 1.3;
+    xb_catalog_free(&cat);
+    add_type(&cat, "aws", "slow", XB_CAT_GENERAL, 2, 8, 0.05);
+    cat.v[0].net_gbps = 1;              /* sustained 1: excluded */
+    cat.v[0].net_burst_gbps = 10;
+    add_type(&cat, "aws", "upto", XB_CAT_GENERAL, 2, 8, 0.06);
+    cat.v[1].net_burst_gbps = 10;       /* only "up to 10": not excluded */
+    add_type(&cat, "aws", "fast", XB_CAT_GENERAL, 2, 8, 0.20);
+    cat.v[2].net_gbps = 25;
+    size_one(&cat, "aws", &vm, 95, 0.3, &p, &plan);
+    assert_true(fabs(plan.need.net_gbps - 2.0) < 1e-9);
+    assert_string_equal(plan.choice[0].type->type, "upto");
+    /* 12 Gbit/s: above even the burst figure */
+    for (size_t i = 0; i < vm.n; i++)
+        vm.s[i].m[XB_MET_NET_RX] = vm.s[i].m[XB_MET_NET_TX] = 12e9 / 8 / 2 / 1.3;
+    size_one(&cat, "aws", &vm, 95, 0.3, &p, &plan);
+    assert_string_equal(plan.choice[0].type->type, "fast");
+    xb_catalog_free(&cat);
+    free(vm.s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(nearest_rank),
         cmocka_unit_test(sort_matches_qsort),
+        cmocka_unit_test(percentile_selection),
         cmocka_unit_test(option_parsing),
         cmocka_unit_test(azure_16_vcpu_at_20_pct),
         cmocka_unit_test(azure_10_core_comfort_2),
@@ -540,6 +694,7 @@ int main(void)
         cmocka_unit_test(memory_findings),
         cmocka_unit_test(risk_and_no_fit),
         cmocka_unit_test(unknown_provider_region),
+        cmocka_unit_test(catalogue_options),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -53,6 +53,13 @@ cp -a /root/run "$OUT/run"
 run report-dom0 sh -c "'$XB' report /root/run -f json > '$OUT/report-dom0.json'"
 log "report in dom0 exit $(cat "$OUT/report-dom0.rc")"
 
+# ---- the service's capabilities only (debian/xenbench.service) ----------------
+if [ -n "${SERVICE_CAPS:-}" ]; then
+  log "xenbench record under the service's capabilities ($SERVICE_CAPS) -d 4"
+  run record-caps timeout 120 setpriv --bounding-set="-all,$SERVICE_CAPS" --inh-caps=-all "$XB" record --source xen -o /root/run-caps -d 4 -i 1
+  cp -a /root/run-caps "$OUT/run-caps"
+fi
+
 # ---- CPU accounting, all vCPUs on pCPU 0 ---------------------------------------
 # Under QEMU TCG Xen's system time differs between pCPUs by a millisecond or
 # two; Xen's runstate accounting (what libxenstat reports as cpu_ns) drops the

@@ -47,6 +47,11 @@ install -m 0755 "$BIN" "$S/xenbench"
 [ -z "$ASAN_BIN" ] || install -m 0755 "$ASAN_BIN" "$S/xenbench-asan"
 cp "$HERE"/guest-*.cfg "$S/"
 echo "RECORD_S=$RECORD_S" > "$S/env"
+# the capabilities the service keeps (debian/xenbench.service): dom0 records
+# once under exactly these (setpriv's --bounding-set form: +dac_read_search,...)
+UNIT="$HERE/../../debian/xenbench.service"
+[ -f "$UNIT" ] && echo "SERVICE_CAPS=$(sed -n 's/^CapabilityBoundingSet=//p' "$UNIT" | tr ' ' '\n' |
+  sed -n 's/^CAP_\(.*\)/+\1/p' | tr 'A-Z' 'a-z' | paste -sd, -)" >> "$S/env"
 qemu-img create -q -f qcow2 -b "$IMG/dom0.img" -F raw "$RUN/overlay.qcow2"
 
 # QEMU, as ../shared/xen-test-host found works under TCG: no SMAP/SMEP (dom0

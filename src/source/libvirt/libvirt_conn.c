@@ -1,5 +1,6 @@
 /* libvirt_conn.c: the libvirt connection and error handling shared by the
- * domain discovery and the counters sampler. */
+ * domain discovery and the counters sampler.  It must not know what is asked
+ * of libvirt. */
 #include "libvirt_conn.h"
 
 #include <errno.h>

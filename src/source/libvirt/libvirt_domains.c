@@ -1,5 +1,5 @@
 /* libvirt_domains.c: the running libvirt domains of this host, through
- * libvirt's C API, as entries of the Linux domain map (domains.h).
+ * libvirt's C API, as entries of the Linux domain map (source/domain_map.h).
  *
  * Per domain: name and UUID from libvirt; the vCPU threads from QMP
  * `query-cpus-fast` (thread-id per cpu-index), the authoritative map; the
@@ -17,9 +17,11 @@
  * Owns: the libvirt connection for the duration of one discovery, and the
  * error handler that keeps libvirt from printing its own errors.  Domain
  * ids continue after the highest one already in the map.
+ * It must not sample counters (libvirt_stats.c).
  */
 #define _GNU_SOURCE
-#include "source/linux/domains.h"
+#include "libvirt_domains.h"
+
 #include "source/libvirt/libvirt_conn.h"
 
 #include <dirent.h>
@@ -148,7 +150,6 @@ static int list_tasks(pid_t pid, pid_t **out, size_t *n)
 static int describe(virDomainPtr dom, struct xb_ldomain *d, struct xb_err *err)
 {
     const char *name = virDomainGetName(dom);
-    snprintf(d->kind, sizeof d->kind, "libvirt");
     snprintf(d->name, sizeof d->name, "%s", name ? name : "?");
     if (virDomainGetUUIDString(dom, d->uuid) < 0)
         return xb_err_set(err, -XB_EINPUT, "libvirt domain '%s': no UUID: %s",
@@ -157,11 +158,15 @@ static int describe(virDomainPtr dom, struct xb_ldomain *d, struct xb_err *err)
     char *reply = NULL;
     if (virDomainQemuMonitorCommand(dom, "{\"execute\":\"query-cpus-fast\"}",
                                     &reply, 0) < 0) {
+        char why[300];                 /* before the next call resets it */
+        snprintf(why, sizeof why, "%s", xb_libvirt_last_error());
         if (virDomainIsActive(dom) == 0)
             return 1;                  /* shut down since it was listed */
-        return xb_err_set(err, -XB_EINPUT, "libvirt domain '%s': QMP query-cpus-fast "
-                          "failed (not a QEMU domain?): %s", d->name,
-                          xb_libvirt_last_error());
+        return xb_err_set(err, -ENOTSUP, "libvirt domain '%s': its vCPU threads "
+                          "cannot be asked through QMP query-cpus-fast (%s): "
+                          "--domains libvirt needs QEMU guests of a local "
+                          "qemu:// connection (else --domains qemu or cgroup)",
+                          d->name, why);
     }
     struct vcpu_thread *v = NULL;
     size_t nv = 0;
@@ -250,33 +255,18 @@ int xb_libvirt_discover(struct xb_domain_map *out, struct xb_err *err)
     /* Start order (libvirt's run-time id), so domain ids are reproducible. */
     qsort(doms, (size_t)n, sizeof *doms, cmp_dom);
 
-    uint32_t next = 1;
-    for (size_t i = 0; i < out->n; i++)
-        if (out->d[i].domid >= next && out->d[i].domid != 32767u)
-            next = out->d[i].domid + 1;
-
     int rc = 0, added = 0;
     for (int i = 0; i < n && rc >= 0; i++) {
-        struct xb_ldomain d;
-        memset(&d, 0, sizeof d);
-        rc = describe(doms[i], &d, err);
-        if (rc == 0 && out->n == out->cap) {
-            size_t cap = out->cap ? 2 * out->cap : 8;
-            struct xb_ldomain *p = realloc(out->d, cap * sizeof *p);
-            if (!p) {
-                rc = xb_err_set(err, -ENOMEM, "out of memory");
-            } else {
-                out->d = p;
-                out->cap = cap;
-            }
+        struct xb_ldomain *d = xb_domain_map_append(out, "libvirt");
+        if (!d) {
+            rc = xb_err_set(err, -ENOMEM, "out of memory");
+            break;
         }
+        rc = describe(doms[i], d, err);
         if (rc == 0) {
-            d.domid = next++;
-            out->d[out->n++] = d;
             added++;
         } else {
-            free(d.pids);
-            free(d.threads);
+            xb_domain_map_drop_last(out);
             rc = rc > 0 ? 0 : rc;
         }
     }

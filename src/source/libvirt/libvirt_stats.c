@@ -8,6 +8,7 @@
  * Each domain line carries the domain id of the recording's map, matched by
  * UUID ("-" for a domain started after discovery).  The file format is in
  * decode/libvirt_stats_load.h; this file owns only the writing side.
+ * It must not read the file back (decode/).
  */
 #define _GNU_SOURCE
 #include "libvirt_stats.h"
@@ -19,6 +20,7 @@
 #include <time.h>
 
 #include "source/libvirt/libvirt_conn.h"
+#include "util/format.h"
 
 #define STATS (VIR_DOMAIN_STATS_STATE | VIR_DOMAIN_STATS_CPU_TOTAL |         \
                VIR_DOMAIN_STATS_BALLOON | VIR_DOMAIN_STATS_VCPU |             \
@@ -36,18 +38,6 @@ static uint64_t now_ns(void)
     return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
 }
 
-/* Strings (disk paths, interface names) on one line: \ and newline escaped. */
-static void put_escaped(FILE *out, const char *s)
-{
-    for (; *s; s++) {
-        if (*s == '\\')
-            fputs("\\\\", out);
-        else if (*s == '\n')
-            fputs("\\n", out);
-        else
-            fputc(*s, out);
-    }
-}
 
 static void put_param(FILE *out, const virTypedParameter *p)
 {
@@ -59,7 +49,7 @@ static void put_param(FILE *out, const virTypedParameter *p)
     case VIR_TYPED_PARAM_ULLONG: fprintf(out, "%llu", p->value.ul); break;
     case VIR_TYPED_PARAM_DOUBLE: fprintf(out, "%.17g", p->value.d); break;
     case VIR_TYPED_PARAM_BOOLEAN: fprintf(out, "%d", p->value.b ? 1 : 0); break;
-    case VIR_TYPED_PARAM_STRING: put_escaped(out, p->value.s ? p->value.s : ""); break;
+    case VIR_TYPED_PARAM_STRING: xb_fputs_escaped(out, p->value.s ? p->value.s : ""); break;
     default: fprintf(out, "?"); break;
     }
     fputc('\n', out);
@@ -123,7 +113,7 @@ static int sample_libvirt(void *state, const struct xb_domain_map *m,
             fprintf(out, "Domain: domid=%ld uuid=%s name='", domid, uuid);
         else
             fprintf(out, "Domain: domid=- uuid=%s name='", uuid);
-        put_escaped(out, name ? name : "");
+        xb_fputs_escaped(out, name ? name : "");
         fputs("'\n", out);
         for (int k = 0; k < recs[i]->nparams; k++)
             put_param(out, &recs[i]->params[k]);

@@ -3,7 +3,7 @@
 #ifndef XB_LIBVIRT_STATS_H
 #define XB_LIBVIRT_STATS_H
 
-#include "source/linux/sampler.h"
+#include "source/sampler.h"
 
 extern const struct xb_sampler xb_libvirt_sampler;
 

@@ -1,8 +1,11 @@
 /* domains.c: find the domains of a Linux host (QEMU processes, cgroups,
  * processes; libvirt domains come from source/libvirt) and their threads.
- * The rules are in domains.h; docs/linux-recording.md explains the choice. */
+ * The rules are in domains.h; docs/linux-recording.md explains the choice.
+ * It must not record anything. */
 #define _GNU_SOURCE
 #include "domains.h"
+
+#include "source/libvirt/libvirt_domains.h"
 
 #include <ctype.h>
 #include <dirent.h>
@@ -11,62 +14,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
-
-void xb_domains_free(struct xb_domain_map *m)
-{
-    for (size_t i = 0; i < m->n; i++) {
-        free(m->d[i].pids);
-        free(m->d[i].threads);
-    }
-    free(m->d);
-    m->d = NULL;
-    m->n = m->cap = 0;
-}
-
-int xb_domain_add_thread(struct xb_ldomain *d, pid_t tid, uint32_t vcpu)
-{
-    for (size_t i = 0; i < d->nthread; i++)
-        if (d->threads[i].tid == tid)
-            return 0;
-    if (d->nthread == d->threadcap) {
-        size_t cap = d->threadcap ? 2 * d->threadcap : 8;
-        struct xb_thread *t = realloc(d->threads, cap * sizeof *t);
-        if (!t)
-            return -ENOMEM;
-        d->threads = t;
-        d->threadcap = cap;
-    }
-    d->threads[d->nthread++] = (struct xb_thread){ tid, vcpu };
-    return 0;
-}
-
-uint32_t xb_qemu_thread_vcpu(const char *comm, uint32_t emu_k)
-{
-    unsigned n;
-    char rest[16];
-    if (sscanf(comm, "CPU %u/%15s", &n, rest) == 2 && n < XB_VCPU_EMU)
-        return n;
-    return XB_VCPU_EMU + emu_k;
-}
-
-static struct xb_ldomain *new_domain(struct xb_domain_map *m, const char *kind)
-{
-    if (m->n == m->cap) {
-        size_t cap = m->cap ? 2 * m->cap : 16;
-        struct xb_ldomain *d = realloc(m->d, cap * sizeof *d);
-        if (!d)
-            return NULL;
-        m->d = d;
-        m->cap = cap;
-    }
-    struct xb_ldomain *d = &m->d[m->n];
-    memset(d, 0, sizeof *d);
-    d->domid = (uint32_t)m->n + 1;
-    snprintf(d->kind, sizeof d->kind, "%s", kind);
-    m->n++;
-    return d;
-}
 
 static int add_pid(struct xb_ldomain *d, pid_t pid)
 {
@@ -206,7 +155,8 @@ static int discover_processes(struct xb_domain_map *m, const regex_t *re,
         pid_t pid = (pid_t)atoi(de->d_name);
         char name[256], path[64];
         if (qemu_only) {
-            if (!qemu_process(pid, name, sizeof name))
+            if (!qemu_process(pid, name, sizeof name) ||
+                (re && regexec(re, name, 0, NULL, 0) != 0))
                 continue;
         } else {
             if (is_kthread(pid))
@@ -217,7 +167,7 @@ static int discover_processes(struct xb_domain_map *m, const regex_t *re,
             if (re && regexec(re, name, 0, NULL, 0) != 0)
                 continue;
         }
-        struct xb_ldomain *d = new_domain(m, qemu_only ? "qemu" : "process");
+        struct xb_ldomain *d = xb_domain_map_append(m, qemu_only ? "qemu" : "process");
         if (!d)
             rc = -ENOMEM;
         else {
@@ -272,7 +222,7 @@ static int walk_cgroups(struct xb_domain_map *m, const char *root, const char *r
             if (is_kthread(pid))
                 continue;
             if (!d) {
-                if (!(d = new_domain(m, "cgroup"))) {
+                if (!(d = xb_domain_map_append(m, "cgroup"))) {
                     fclose(f);
                     return -ENOMEM;
                 }
@@ -302,6 +252,23 @@ static int walk_cgroups(struct xb_domain_map *m, const char *root, const char *r
     }
     closedir(dir);
     return rc;
+}
+
+/* Keep the domains whose name matches re, numbered again from 1. */
+static void keep_matching(struct xb_domain_map *m, const regex_t *re)
+{
+    size_t k = 0;
+    for (size_t i = 0; i < m->n; i++) {
+        if (regexec(re, m->d[i].name, 0, NULL, 0) != 0) {
+            free(m->d[i].pids);
+            free(m->d[i].threads);
+            continue;
+        }
+        m->d[k] = m->d[i];
+        m->d[k].domid = (uint32_t)k + 1;
+        k++;
+    }
+    m->n = k;
 }
 
 static bool libvirt_wanted(const char *mode)
@@ -336,11 +303,13 @@ int xb_domains_discover(const char *mode, const char *match,
     if (libvirt_wanted(mode)) {
         struct xb_err lerr = { 0 };
         rc = xb_libvirt_discover(out, &lerr);
+        if (rc > 0 && have_re) {
+            keep_matching(out, &re);
+            rc = (int)out->n;
+        }
         if (strcmp(mode, "libvirt") == 0) {
             if (rc < 0)
                 xb_err_set(err, rc, "%s", lerr.msg);
-            else if (rc == 0)
-                fprintf(stderr, "xenbench: libvirtd runs no domain\n");
             rc = rc < 0 ? rc : 0;
             goto out;
         }
@@ -353,7 +322,7 @@ int xb_domains_discover(const char *mode, const char *match,
         rc = 0;
     }
     if (strcmp(mode, "qemu") == 0 || strcmp(mode, "auto") == 0) {
-        rc = discover_processes(out, NULL, true, err);
+        rc = discover_processes(out, have_re ? &re : NULL, true, err);
         used = "qemu";
         if (rc || out->n || strcmp(mode, "qemu") == 0)
             goto out;
@@ -377,6 +346,45 @@ out:
     if (rc)
         xb_domains_free(out);
     return rc;
+}
+
+int xb_domains_require(const struct xb_domain_map *m, const char *mode,
+                       const char *match, bool require, char *warn, size_t wlen,
+                       struct xb_err *err)
+{
+    warn[0] = '\0';
+    if (m->n)
+        return 0;
+    char what[400];
+    const char *used = m->mode;
+    if (strcmp(mode, "auto") == 0 && match)
+        snprintf(what, sizeof what, "--domains auto --match '%s': no libvirt "
+                 "guest, QEMU guest or process name (comm) matches", match);
+    else if ((strcmp(used, "libvirt") == 0 || strcmp(used, "qemu") == 0) && match)
+        snprintf(what, sizeof what, "--domains %s --match '%s': no %s guest's "
+                 "name matches", mode, match, used);
+    else if (strcmp(used, "libvirt") == 0)
+        snprintf(what, sizeof what, "--domains libvirt: libvirtd runs no domain");
+    else if (strcmp(used, "qemu") == 0)
+        snprintf(what, sizeof what, "--domains qemu: no QEMU process "
+                 "(qemu-system-*, qemu-kvm) runs on this host");
+    else if (strcmp(used, "cgroup") == 0)
+        snprintf(what, sizeof what, "--domains cgroup%s%s%s: no cgroup %sholds "
+                 "a process", match ? " --match '" : "", match ? match : "",
+                 match ? "'" : "", match ? "path that matches " : "");
+    else
+        snprintf(what, sizeof what, "--domains %s%s%s%s: no process's command "
+                 "name (comm) matches", mode, match ? " --match '" : "",
+                 match ? match : "", match ? "'" : "");
+    if (require)
+        return xb_err_set(err, -ENOENT, "%s: nothing to record but the host "
+                          "(%s)", what, match ? "check --match: it is a POSIX "
+                          "extended regex on the domain's name, as domains.json "
+                          "would list it" : "drop --require to record the host "
+                          "alone");
+    snprintf(warn, wlen, "%s: only the host is recorded (--require makes this "
+             "an error)", what);
+    return 0;
 }
 
 int xb_domains_rescan(struct xb_domain_map *m)
@@ -403,8 +411,28 @@ int xb_domains_rescan(struct xb_domain_map *m)
             if (f)
                 fclose(f);
         }
-        bool qemu = strcmp(d->kind, "qemu") == 0 || strcmp(d->kind, "libvirt") == 0;
+        bool qemu = xb_kind_is_vm(d->kind);
+        if (d->npid_tasks < d->npid) {
+            unsigned *t = realloc(d->pid_tasks, d->npid * sizeof *t);
+            if (!t)
+                return -ENOMEM;
+            memset(t + d->npid_tasks, 0, (d->npid - d->npid_tasks) * sizeof *t);
+            d->pid_tasks = t;
+            d->npid_tasks = d->npid;
+        }
         for (size_t k = 0; k < d->npid; k++) {
+            /* /proc/PID/task has 2 + (its threads) links: one stat tells
+             * whether the thread count moved since the last scan, instead
+             * of reading the folder of every process every interval.  (A
+             * thread that replaced one that ended between two looks is
+             * found at the next change; the decoder places it from its
+             * sched_process_fork meanwhile.) */
+            char path[64];
+            struct stat st;
+            snprintf(path, sizeof path, "/proc/%d/task", d->pids[k]);
+            if (stat(path, &st) < 0 || st.st_nlink == d->pid_tasks[k])
+                continue;
+            d->pid_tasks[k] = (unsigned)st.st_nlink;
             size_t before = d->nthread;
             if (xb_domain_scan_threads(d, d->pids[k], qemu))
                 return -ENOMEM;

@@ -1,7 +1,10 @@
 /* perf_counters.c: per-domain perf_event_open counters (hardware cache
- * counters, or the software plumbing events); see perf_counters.h. */
+ * counters, or the software plumbing events); see perf_counters.h.  It must
+ * not interpret the readings (decode/perf_load.c). */
 #define _GNU_SOURCE
 #include "perf_counters.h"
+
+#include "model/metric.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -22,14 +25,14 @@ struct ev {
 };
 
 static const struct ev hw_events[] = {
-    { "llc_refs", PERF_TYPE_HARDWARE, PERF_COUNT_HW_CACHE_REFERENCES, true },
-    { "llc_misses", PERF_TYPE_HARDWARE, PERF_COUNT_HW_CACHE_MISSES, true },
-    { "instructions", PERF_TYPE_HARDWARE, PERF_COUNT_HW_INSTRUCTIONS, false },
-    { "cycles", PERF_TYPE_HARDWARE, PERF_COUNT_HW_CPU_CYCLES, false },
+    { XB_CTR_LLC_REFS, PERF_TYPE_HARDWARE, PERF_COUNT_HW_CACHE_REFERENCES, true },
+    { XB_CTR_LLC_MISSES, PERF_TYPE_HARDWARE, PERF_COUNT_HW_CACHE_MISSES, true },
+    { XB_CTR_INSTRUCTIONS, PERF_TYPE_HARDWARE, PERF_COUNT_HW_INSTRUCTIONS, false },
+    { XB_CTR_CYCLES, PERF_TYPE_HARDWARE, PERF_COUNT_HW_CPU_CYCLES, false },
 };
 static const struct ev sw_events[] = {
-    { "task_clock_ns", PERF_TYPE_SOFTWARE, PERF_COUNT_SW_TASK_CLOCK, true },
-    { "context_switches", PERF_TYPE_SOFTWARE, PERF_COUNT_SW_CONTEXT_SWITCHES, true },
+    { XB_CTR_TASK_CLOCK_NS, PERF_TYPE_SOFTWARE, PERF_COUNT_SW_TASK_CLOCK, true },
+    { XB_CTR_CONTEXT_SWITCHES, PERF_TYPE_SOFTWARE, PERF_COUNT_SW_CONTEXT_SWITCHES, true },
 };
 #define NEV_MAX 4
 

@@ -23,7 +23,7 @@
 #ifndef XB_PERF_COUNTERS_H
 #define XB_PERF_COUNTERS_H
 
-#include "source/linux/sampler.h"
+#include "source/sampler.h"
 
 extern const struct xb_sampler xb_perf_sampler;
 extern const struct xb_sampler xb_perf_sampler_sw;

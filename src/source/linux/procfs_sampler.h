@@ -3,7 +3,7 @@
 #ifndef XB_PROCFS_SAMPLER_H
 #define XB_PROCFS_SAMPLER_H
 
-#include "source/linux/sampler.h"
+#include "source/sampler.h"
 
 extern const struct xb_sampler xb_procfs_sampler;
 

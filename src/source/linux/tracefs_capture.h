@@ -36,12 +36,26 @@ int xb_tcapture_save_formats(const struct xb_tcapture *c, const char *dir,
 int xb_tcapture_start(struct xb_tcapture *c, struct xb_err *err);
 int xb_tcapture_stop(struct xb_tcapture *c);
 
-/* Hand every page available now to fn (whole pages; with flush, also the
- * partly filled last page of each CPU).  Returns 0, or fn's non-zero
- * result, or a negative read error. */
+/* Copy out the pages of every CPU to fn: the pages the writer has left,
+ * then the one it is filling, part-filled (live use: the rest of that page
+ * comes as the next one).  With flush (tracing stopped): every page left.
+ * Returns 0, or fn's non-zero result, or a negative read error. */
 typedef int (*xb_page_fn)(unsigned cpu, const void *page, size_t len, void *ctx);
 int xb_tcapture_read(struct xb_tcapture *c, bool flush, xb_page_fn fn, void *ctx,
                      struct xb_err *err);
+
+/* Splice every page of cpu the writer has left into the file out (whole
+ * pages, never through user space), at most max bytes of them (0: no
+ * bound; at least one page); *bytes: how much was written.  Returns 0 or a
+ * negative code with err set (a write error names out_name). */
+int xb_tcapture_move(struct xb_tcapture *c, unsigned cpu, int out,
+                     const char *out_name, uint64_t max, uint64_t *bytes,
+                     struct xb_err *err);
+
+/* Sleep until a CPU's buffer is a quarter full (the instance's
+ * buffer_percent) or timeout_ms passes.  Returns > 0 when pages wait, 0 on
+ * timeout or a signal, or a negative errno. */
+int xb_tcapture_wait(struct xb_tcapture *c, int timeout_ms);
 
 /* The kernel's count of events it could not store on cpu (overrun +
  * dropped events of per_cpu/cpuN/stats). */

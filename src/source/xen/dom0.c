@@ -1,4 +1,5 @@
-/* dom0.c: dom0 detection from /proc/xen/capabilities and /sys/hypervisor. */
+/* dom0.c: dom0 detection from /proc/xen/capabilities and /sys/hypervisor.
+ * It must not use Xen's control interface for anything else. */
 #include "dom0.h"
 
 #include <errno.h>

@@ -1,4 +1,5 @@
-/* domains.c: the table of domains seen during a Xen recording. */
+/* domains.c: the table of domains seen during a Xen recording.  It must not
+ * read libxenstat itself (xenstat_sampler.c). */
 #include "domains.h"
 
 #include <stdio.h>

@@ -1,7 +1,7 @@
 /* domains.h: the domains a Xen recording has seen, with their identity
  * (domid, instance, UUID, name) and whether they came or went during it.
- * The instance numbering is decode/xenstat_load.h's rule, so the manifest,
- * the counters and the engine agree when a domid is reused. */
+ * The instance numbering is model/domain.h's rule, so the manifest, the
+ * counters and the engine agree when a domid is reused. */
 #ifndef XB_XEN_DOMAINS_H
 #define XB_XEN_DOMAINS_H
 
@@ -9,7 +9,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "decode/xenstat_load.h"
+#include "model/domain.h"
 
 struct xb_xdom {
     uint32_t domid, instance;

@@ -1,4 +1,5 @@
-/* lost.c: record and lost-records counting over raw trace bytes. */
+/* lost.c: record and lost-records counting over raw trace bytes.  It must
+ * not decode records (decode/xentrace.c). */
 #include "lost.h"
 
 #include <errno.h>

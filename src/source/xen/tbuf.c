@@ -9,6 +9,9 @@
  * padding record, so a window copied in index order is a valid record
  * sequence.  t_info {tbuf_size pages, mfn_offset[cpu]} lists each CPU's
  * frames as uint32 MFNs at ((uint32_t *)t_info + mfn_offset[cpu]).
+ *
+ * It owns the mappings and the consumer index; it must not decode records
+ * (decode/xentrace.c) nor decide when to read (record_xen.c).
  */
 #include "tbuf.h"
 

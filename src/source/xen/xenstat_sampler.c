@@ -7,6 +7,7 @@
  * ("tsc" is their midpoint, "cpu_ns_at_tsc" per domain), then calls
  * xenstat_get_node() ("tsc_end" after it).  A domain created in between has
  * no UUID here ("").
+ * It must not interpret the readings (decode/xenstat_load.c).
  */
 #include "xenstat_sampler.h"
 

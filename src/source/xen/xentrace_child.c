@@ -1,4 +1,5 @@
-/* xentrace_child.c: running Debian's xentrace as a child (--use-xentrace). */
+/* xentrace_child.c: running Debian's xentrace as a child (--use-xentrace).
+ * It must not read the trace it writes. */
 #define _GNU_SOURCE
 #include "xentrace_child.h"
 

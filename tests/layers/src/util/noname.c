@@ -1,0 +1,2 @@
+/* the file is not named here */
+int noname;
