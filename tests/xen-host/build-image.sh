@@ -31,15 +31,15 @@ mirror() {  # mirror [security]
     [ -f "$f" ] || continue
     awk -v w="$want" '/^URIs:/ { for (i = 2; i <= NF; i++)
         if ((w == "security") == ($i ~ /security/)) { print $i; exit } }' "$f"
-  done | head -1
+  done | sed -n 1p
   for f in /etc/apt/sources.list /etc/apt/sources.list.d/*.list; do
     [ -f "$f" ] || continue
     awk -v w="$want" '$1 == "deb" { u = $2; if ($2 ~ /^\[/) u = $3;
         if ((w == "security") == (u ~ /security/)) { print u; exit } }' "$f"
-  done | head -1
+  done | sed -n 1p
 }
-MIRROR=$(mirror main | head -1)
-SECMIRROR=$(mirror security | head -1)
+MIRROR=$(mirror main | sed -n 1p)
+SECMIRROR=$(mirror security | sed -n 1p)
 [ -n "$MIRROR" ] || { echo "build-image: no Debian mirror in /etc/apt sources" >&2; exit 1; }
 
 # ---- host tools ----------------------------------------------------------------
@@ -47,7 +47,7 @@ for t in debootstrap qemu-img mkfs.ext4 cpio; do
   command -v "$t" >/dev/null || { echo "build-image: $t missing (scripts/deps.sh installs it)" >&2; exit 1; }
 done
 BUSYBOX=$(command -v busybox || true)
-file -L "$BUSYBOX" 2>/dev/null | grep -q "statically linked" || BUSYBOX=/bin/busybox
+file -L "$BUSYBOX" 2>/dev/null | grep -c "statically linked" >/dev/null || BUSYBOX=/bin/busybox
 [ -x "$BUSYBOX" ] || { echo "build-image: static busybox missing (busybox-static)" >&2; exit 1; }
 
 # ---- runtime packages of the binary: ldd + dpkg -S ------------------------------
@@ -152,7 +152,7 @@ G="$W/root"; mkdir -p "$G"/{bin,sbin,proc,sys,dev,tmp,mnt,lib/modules}
 cp "$BUSYBOX" "$G/bin/busybox"
 for a in sh mount cat echo sleep dd seq grep sed cut insmod true mkfifo; do ln -s busybox "$G/bin/$a"; done
 install -m 0755 "$HERE/guest-init.sh" "$G/init"
-f=$(find "$ROOTFS/lib/modules/$KVER" -name 'xen-blkfront.ko*' | head -1)
+f=$(find "$ROOTFS/lib/modules/$KVER" -name 'xen-blkfront.ko*' | sed -n 1p)
 case "$f" in
   *.xz) xz -dc "$f" > "$G/lib/modules/xen-blkfront.ko" ;;
   *.zst) zstd -dc "$f" > "$G/lib/modules/xen-blkfront.ko" ;;

@@ -29,7 +29,7 @@ fail() { echo "xen-host: $*" >&2; echo "0 passed, 1 failed"; exit 1; }
 [ -x "$BIN" ] || fail "$BIN: no such program (run make first)"
 for b in "$BIN" $ASAN_BIN; do
   [ -x "$b" ] || fail "$b: no such program"
-  ldd "$b" | grep -q libxenctrl || fail "$b does not contain the Xen recorder (not linked with libxenctrl)"
+  ldd "$b" | grep -c libxenctrl >/dev/null || fail "$b does not contain the Xen recorder (not linked with libxenctrl)"
 done
 command -v qemu-system-x86_64 >/dev/null || fail "qemu-system-x86_64 missing (scripts/deps.sh)"
 
