@@ -19,10 +19,15 @@
 #include "store/rollup.h"
 #include "util/grow.h"
 
+/* Column i as a number, NAN where NULL.  One sqlite3_column_value() call
+ * per column, not a type call and a value call: a plan reads millions of
+ * roll-up rows with some 30 columns each, and each column_* call pays
+ * SQLite's API entry and exit.  The value is used at once, on the thread
+ * that owns the handle (the store is one thread per handle). */
 static double col_opt(sqlite3_stmt *st, int i)
 {
-    return sqlite3_column_type(st, i) == SQLITE_NULL ? NAN
-                                                     : sqlite3_column_double(st, i);
+    sqlite3_value *v = sqlite3_column_value(st, i);
+    return sqlite3_value_type(v) == SQLITE_NULL ? NAN : sqlite3_value_double(v);
 }
 
 /* ---- points: roll-ups as the sizing methods read them, VM by VM -------- */
@@ -89,8 +94,7 @@ int xb_store_vm_refs(struct xb_store *s, struct xb_vm_ref **out, size_t *nout,
 
 static double scaled(sqlite3_stmt *st, int i, double f)
 {
-    return sqlite3_column_type(st, i) == SQLITE_NULL ? NAN
-                                                     : sqlite3_column_double(st, i) / f;
+    return col_opt(st, i) / f;
 }
 
 static int grow_series(struct xb_series *v)
@@ -117,9 +121,10 @@ enum { RC_T, RC_N, RC_LEN, RC_COV, RC_VCPUS, RC_MEM, RC_CPU_MAX, RC_CPU_MEAN,
 /* A mean column: NULL in a bucket of one window, where it is the maximum. */
 static double mean_col(sqlite3_stmt *st, int mean, int max, double f)
 {
-    if (sqlite3_column_type(st, mean) == SQLITE_NULL && sqlite3_column_int(st, RC_N) == 1)
+    double x = col_opt(st, mean);
+    if (isnan(x) && sqlite3_column_int(st, RC_N) == 1)
         return scaled(st, max, f);
-    return scaled(st, mean, f);
+    return x / f;
 }
 
 /* One roll-up row as a point of each statistic asked (either may be NULL). */
